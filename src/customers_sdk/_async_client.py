@@ -1,0 +1,226 @@
+"""The asyncio/trio client: the same plans as the sync client, sent with ``await``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import TracebackType
+
+import httpx
+import tenacity
+
+from . import _retry
+from ._base_client import BaseClient
+from ._call import Call
+from ._filters import FilterLike
+from ._models import Customer, ResponseInfo
+from ._pagination import AsyncPage, AsyncPageRequest
+from ._request import CreatedFilter, Query, RequestSpec
+from ._types import NOT_GIVEN, NotGiven, RequestOptions, Timeout
+
+__all__ = ["AsyncCustomersClient"]
+
+
+class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
+    """The async twin of :class:`CustomersClient`: same factories, operations and errors.
+
+    Safe to share across tasks; the rate limiter is shared by all of them.
+
+    Example:
+        >>> from customers_sdk import AsyncCustomersClient
+        >>> client = AsyncCustomersClient.stripe(api_key="sk_test_...")  # doctest: +SKIP
+        >>> async with client:  # doctest: +SKIP
+        ...     async for customer in client.list(limit=100):
+        ...         print(customer.id)
+    """
+
+    def _new_http(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(timeout=self._settings.timeout, follow_redirects=False)
+
+    async def _send(
+        self, spec: RequestSpec, options: RequestOptions
+    ) -> tuple[httpx.Response, ResponseInfo]:
+        call = Call(self._settings, spec, options)
+        async for attempt in tenacity.AsyncRetrying(**call.retrying_kwargs(_retry.async_sleep)):
+            with attempt:
+                await _retry.async_sleep(call.slot_wait())
+                request = call.build(self._http)
+                try:
+                    response = await self._http.send(request)
+                except httpx.RequestError as exc:
+                    raise call.failed(exc) from exc
+                call.check(response)
+        return response, call.info(response)
+
+    async def _fetch_page(
+        self, query: Query, options: RequestOptions, concurrency: int
+    ) -> AsyncPage[Customer]:
+        response, info = await self._send(self._page_spec(query), options)
+        content, next_query = self._page_parts(query, response)
+        return AsyncPage(
+            content,
+            fetch=lambda q: self._fetch_page(q, options, concurrency),
+            query=query,
+            next_query=next_query,
+            response_info=info,
+            concurrency=concurrency,
+        )
+
+    def list(
+        self,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        starting_after: str | NotGiven = NOT_GIVEN,
+        ending_before: str | NotGiven = NOT_GIVEN,
+        email: str | NotGiven = NOT_GIVEN,
+        created: CreatedFilter | NotGiven = NOT_GIVEN,
+        filters: FilterLike | NotGiven = NOT_GIVEN,
+        offset: int | NotGiven = NOT_GIVEN,
+        include_subscriptions: bool | NotGiven = NOT_GIVEN,
+        concurrency: int = 1,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+    ) -> AsyncPageRequest[Customer]:
+        """Await for the first page, or ``async for`` directly to walk every customer.
+
+        Arguments are checked now, before anything is awaited. With the offset dialect,
+        ``concurrency=8`` fetches later pages eight at a time, still yielding in order.
+
+        Example:
+            >>> page = await client.list(limit=100)  # doctest: +SKIP
+            >>> async for customer in client.list(limit=100, concurrency=8):  # doctest: +SKIP
+            ...     print(customer.id)
+        """
+        query = self._list_query(
+            limit=limit,
+            starting_after=starting_after,
+            ending_before=ending_before,
+            email=email,
+            created=created,
+            filters=filters,
+            offset=offset,
+            include_subscriptions=include_subscriptions,
+            concurrency=concurrency,
+        )
+        options = RequestOptions(timeout, max_retries, deadline)
+        return AsyncPageRequest(lambda: self._fetch_page(query, options, concurrency))
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+    ) -> AsyncPageRequest[Customer]:
+        """Search customers with Stripe's search syntax (Stripe dialect only).
+
+        Example:
+            >>> async for c in client.search("name~'Ada'"):  # doctest: +SKIP
+            ...     print(c.id)
+        """
+        search = self._search_query(query, limit)
+        options = RequestOptions(timeout, max_retries, deadline)
+        return AsyncPageRequest(lambda: self._fetch_page(search, options, 1))
+
+    async def get(
+        self,
+        customer_id: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+    ) -> Customer:
+        """One customer by id.
+
+        Example:
+            >>> (await client.get("cus_123")).email  # doctest: +SKIP
+            'ada@example.com'
+        """
+        spec = self._spec("get", customer_id)
+        return self._customer(
+            *await self._send(spec, RequestOptions(timeout, max_retries, deadline))
+        )
+
+    async def create(
+        self,
+        *,
+        email: str | NotGiven | None = NOT_GIVEN,
+        name: str | NotGiven | None = NOT_GIVEN,
+        phone: str | NotGiven | None = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        idempotency_key: str | NotGiven | None = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+    ) -> Customer:
+        """Create a customer; retries reuse one idempotency key.
+
+        Example:
+            >>> (await client.create(email="ada@example.com")).id  # doctest: +SKIP
+            'cus_...'
+        """
+        spec = self._spec("create", email=email, name=name, phone=phone, metadata=metadata)
+        options = RequestOptions(timeout, max_retries, deadline, idempotency_key)
+        return self._customer(*await self._send(spec, options))
+
+    async def update(
+        self,
+        customer_id: str,
+        *,
+        email: str | NotGiven | None = NOT_GIVEN,
+        name: str | NotGiven | None = NOT_GIVEN,
+        phone: str | NotGiven | None = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        idempotency_key: str | NotGiven | None = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+    ) -> Customer:
+        """Change the fields given; an omitted field is left as is, ``None`` clears it.
+
+        Example:
+            >>> (await client.update("cus_123", phone=None)).phone is None  # doctest: +SKIP
+            True
+        """
+        spec = self._spec(
+            "update", customer_id, email=email, name=name, phone=phone, metadata=metadata
+        )
+        options = RequestOptions(timeout, max_retries, deadline, idempotency_key)
+        return self._customer(*await self._send(spec, options))
+
+    async def delete(
+        self,
+        customer_id: str,
+        *,
+        idempotency_key: str | NotGiven | None = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+    ) -> Customer:
+        """Delete a customer; returns it with ``deleted=True``.
+
+        Example:
+            >>> (await client.delete("cus_123")).deleted  # doctest: +SKIP
+            True
+        """
+        spec = self._spec("delete", customer_id)
+        options = RequestOptions(timeout, max_retries, deadline, idempotency_key)
+        return self._customer(*await self._send(spec, options))
+
+    async def aclose(self) -> None:
+        """Close the connection pool, unless the caller passed its own ``http_client``."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncCustomersClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

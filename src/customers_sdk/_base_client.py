@@ -1,0 +1,292 @@
+"""Everything a client does that is not I/O: configuration, argument checks, request specs,
+reading results. :class:`CustomersClient` and :class:`AsyncCustomersClient` only send."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import httpx
+
+from ._call import Settings, to_timeout
+from ._dialects import CursorDialect, Dialect, OffsetDialect, PageContent, StripeDialect
+from ._errors import InvalidParameterError
+from ._filters import FilterLike
+from ._logging import setup_from_env
+from ._models import Customer, ResponseInfo
+from ._ratelimit import TokenBucket
+from ._request import CreatedFilter, ListQuery, Query, RequestSpec, SearchQuery, check_id
+from ._types import NOT_GIVEN, NotGiven, Timeout, is_given
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+__all__ = ["DEFAULT_TIMEOUT", "BaseClient"]
+
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+DEFAULT_MAX_RETRIES = 2
+HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+
+
+class BaseClient(Generic[HttpT]):
+    """Configuration and the pure half of every operation, shared by both clients."""
+
+    _http: HttpT
+
+    def __init__(
+        self,
+        dialect: Dialect,
+        *,
+        api_key: str | None,
+        base_url: str | None,
+        timeout: Timeout,
+        max_retries: int,
+        max_requests_per_second: float | None,
+        http_client: HttpT | None,
+        default_headers: Mapping[str, str] | None,
+    ) -> None:
+        setup_from_env()
+        key = api_key if api_key is not None else os.environ.get(dialect.api_key_env)
+        if not key:
+            raise InvalidParameterError(
+                f"no API key: pass api_key= or set {dialect.api_key_env}", param="api_key"
+            )
+        url = base_url or (
+            os.environ.get("CUSTOMERS_BASE_URL") if dialect.default_base_url is None else None
+        )
+        url = url or dialect.default_base_url
+        if not url:
+            raise InvalidParameterError(
+                f"the {dialect.name!r} dialect needs base_url= (or CUSTOMERS_BASE_URL)",
+                param="base_url",
+            )
+        if not url.startswith(("http://", "https://")):
+            raise InvalidParameterError(
+                f"base_url must start with http:// or https://, got {url!r}", param="base_url"
+            )
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise InvalidParameterError("max_retries must be an int >= 0", param="max_retries")
+        limiter = None
+        if max_requests_per_second is not None:
+            if max_requests_per_second <= 0:
+                raise InvalidParameterError(
+                    "max_requests_per_second must be > 0", param="max_requests_per_second"
+                )
+            limiter = TokenBucket(max_requests_per_second)
+        self._settings = Settings(
+            dialect=dialect,
+            api_key=key,
+            base_url=url.rstrip("/"),
+            timeout=to_timeout(timeout),
+            max_retries=max_retries,
+            headers=Settings.base_headers(key, default_headers),
+            limiter=limiter,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else self._new_http()
+
+    def _new_http(self) -> HttpT:
+        raise NotImplementedError
+
+    # -- factories: one per dialect ---------------------------------------------------------
+    @classmethod
+    def stripe(
+        cls,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_requests_per_second: float | None = None,
+        http_client: HttpT | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        stripe_version: str | None = None,
+        stripe_account: str | None = None,
+    ) -> Self:
+        """A client for Stripe's v1 customers API (key from ``STRIPE_API_KEY`` if not given).
+
+        Example:
+            >>> client = CustomersClient.stripe(api_key="sk_test_...")  # doctest: +SKIP
+            >>> client.get("cus_123").email  # doctest: +SKIP
+        """
+        headers = dict(default_headers or {})
+        if stripe_version:
+            headers["Stripe-Version"] = stripe_version
+        if stripe_account:
+            headers["Stripe-Account"] = stripe_account
+        return cls(
+            StripeDialect(),
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_requests_per_second=max_requests_per_second,
+            http_client=http_client,
+            default_headers=headers,
+        )
+
+    @classmethod
+    def offset(
+        cls,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_requests_per_second: float | None = None,
+        http_client: HttpT | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A client for the offset-paginated public customers API (``list`` only).
+
+        Example:
+            >>> client = CustomersClient.offset(base_url="https://app.example.com", api_key="k")
+            >>> client
+            CustomersClient(dialect='offset', base_url='https://app.example.com')
+        """
+        return cls(
+            OffsetDialect(),
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_requests_per_second=max_requests_per_second,
+            http_client=http_client,
+            default_headers=default_headers,
+        )
+
+    @classmethod
+    def cursor(
+        cls,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        collection_path: str = "/v1/customers",
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_requests_per_second: float | None = None,
+        http_client: HttpT | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A client for the JSON customers API with cursors and filters.
+
+        Example:
+            >>> client = CustomersClient.cursor(base_url="https://api.example.com", api_key="k")
+            >>> client.dialect
+            'cursor'
+        """
+        return cls(
+            CursorDialect(collection_path),
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_requests_per_second=max_requests_per_second,
+            http_client=http_client,
+            default_headers=default_headers,
+        )
+
+    # -- the pure half of each operation ------------------------------------------------------
+    @property
+    def dialect(self) -> str:
+        """The wire dialect this client speaks: ``"stripe"``, ``"offset"`` or ``"cursor"``."""
+        return self._settings.dialect.name
+
+    @property
+    def base_url(self) -> str:
+        """The base URL requests go to."""
+        return self._settings.base_url
+
+    def _list_query(
+        self,
+        *,
+        limit: int | NotGiven,
+        starting_after: str | NotGiven,
+        ending_before: str | NotGiven,
+        email: str | NotGiven,
+        created: CreatedFilter | NotGiven,
+        filters: FilterLike | NotGiven,
+        offset: int | NotGiven,
+        include_subscriptions: bool | NotGiven,
+        concurrency: int,
+    ) -> ListQuery:
+        dialect = self._settings.dialect
+        dialect.require("list")
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+            raise InvalidParameterError("concurrency must be an int >= 1", param="concurrency")
+        given = {
+            name: value
+            for name, value in (
+                ("limit", limit),
+                ("starting_after", starting_after),
+                ("ending_before", ending_before),
+                ("email", email),
+                ("created", created),
+                ("filters", filters),
+                ("offset", offset),
+                ("include_subscriptions", include_subscriptions),
+            )
+            if is_given(value)
+        }
+        return dialect.list_query(given)
+
+    def _search_query(self, query: str, limit: int | NotGiven) -> SearchQuery:
+        dialect = self._settings.dialect
+        dialect.require("search")
+        if not isinstance(query, str) or not query.strip():
+            raise InvalidParameterError("query must be a non-empty string", param="query")
+        return SearchQuery(query, dialect.check_limit(limit) if is_given(limit) else None)
+
+    def _page_spec(self, query: Query) -> RequestSpec:
+        dialect = self._settings.dialect
+        if isinstance(query, SearchQuery):
+            return dialect.build_search(query)
+        return dialect.build_list(query)
+
+    def _page_parts(
+        self, query: Query, response: httpx.Response
+    ) -> tuple[PageContent, Query | None]:
+        dialect = self._settings.dialect
+        content = dialect.read_page(response, query)
+        return content, dialect.next_query(query, content)
+
+    def _spec(
+        self,
+        operation: str,
+        customer_id: Any = None,
+        *,
+        email: str | NotGiven | None = NOT_GIVEN,
+        name: str | NotGiven | None = NOT_GIVEN,
+        phone: str | NotGiven | None = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+    ) -> RequestSpec:
+        """The request of a single-object operation, checked before anything is sent."""
+        dialect = self._settings.dialect
+        dialect.require(operation)
+        fields = {
+            key: value
+            for key, value in (
+                ("email", email),
+                ("name", name),
+                ("phone", phone),
+                ("metadata", metadata),
+            )
+            if is_given(value)
+        }
+        if operation == "create":
+            return dialect.build_create(fields)
+        check_id(customer_id)
+        if operation == "get":
+            return dialect.build_get(customer_id)
+        if operation == "update":
+            return dialect.build_update(customer_id, fields)
+        return dialect.build_delete(customer_id)
+
+    def _customer(self, response: httpx.Response, info: ResponseInfo) -> Customer:
+        customer = self._settings.dialect.read_customer(response)
+        customer._response_info = info
+        return customer
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(dialect={self.dialect!r}, base_url={self.base_url!r})"

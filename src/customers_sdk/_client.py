@@ -1,0 +1,225 @@
+"""The synchronous client: a thin shell that sends what :class:`BaseClient` plans."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import TracebackType
+
+import httpx
+import tenacity
+
+from . import _retry
+from ._base_client import BaseClient
+from ._call import Call
+from ._filters import FilterLike
+from ._models import Customer, ResponseInfo
+from ._pagination import Page
+from ._request import CreatedFilter, Query, RequestSpec
+from ._types import NOT_GIVEN, NotGiven, RequestOptions, Timeout
+
+__all__ = ["CustomersClient"]
+
+
+class CustomersClient(BaseClient[httpx.Client]):
+    """List, get, create, update, delete and search customers over one of three dialects.
+
+    Build one with a factory — :meth:`stripe`, :meth:`offset` or :meth:`cursor` — and use it as
+    a context manager (or call :meth:`close`). A client is safe to share across threads.
+
+    Example:
+        >>> from customers_sdk import CustomersClient
+        >>> with CustomersClient.stripe(api_key="sk_test_...") as client:  # doctest: +SKIP
+        ...     for customer in client.list(limit=100):
+        ...         print(customer.id, customer.email)
+    """
+
+    def _new_http(self) -> httpx.Client:
+        return httpx.Client(timeout=self._settings.timeout, follow_redirects=False)
+
+    def _send(
+        self, spec: RequestSpec, options: RequestOptions
+    ) -> tuple[httpx.Response, ResponseInfo]:
+        call = Call(self._settings, spec, options)
+        for attempt in tenacity.Retrying(**call.retrying_kwargs(_retry.sleep)):
+            with attempt:
+                _retry.sleep(call.slot_wait())
+                request = call.build(self._http)
+                try:
+                    response = self._http.send(request)
+                except httpx.RequestError as exc:
+                    raise call.failed(exc) from exc
+                call.check(response)
+        return response, call.info(response)
+
+    def _fetch_page(
+        self, query: Query, options: RequestOptions, concurrency: int
+    ) -> Page[Customer]:
+        response, info = self._send(self._page_spec(query), options)
+        content, next_query = self._page_parts(query, response)
+        return Page(
+            content,
+            fetch=lambda q: self._fetch_page(q, options, concurrency),
+            query=query,
+            next_query=next_query,
+            response_info=info,
+            concurrency=concurrency,
+        )
+
+    def list(
+        self,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        starting_after: str | NotGiven = NOT_GIVEN,
+        ending_before: str | NotGiven = NOT_GIVEN,
+        email: str | NotGiven = NOT_GIVEN,
+        created: CreatedFilter | NotGiven = NOT_GIVEN,
+        filters: FilterLike | NotGiven = NOT_GIVEN,
+        offset: int | NotGiven = NOT_GIVEN,
+        include_subscriptions: bool | NotGiven = NOT_GIVEN,
+        concurrency: int = 1,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+    ) -> Page[Customer]:
+        """The first page of customers; iterate it to walk them all.
+
+        Params a dialect does not take raise :class:`InvalidParameterError`: ``email`` and
+        ``created`` are Stripe's, ``filters`` the cursor dialect's, ``offset`` and
+        ``include_subscriptions`` the offset dialect's. ``concurrency`` > 1 fetches the offset
+        dialect's later pages that many at a time (results stay in order).
+
+        Example:
+            >>> page = client.list(limit=100, created={"gte": 1_700_000_000})  # doctest: +SKIP
+            >>> [c.email for c in page.data][:2]  # doctest: +SKIP
+            ['ada@example.com', 'grace@example.com']
+        """
+        query = self._list_query(
+            limit=limit,
+            starting_after=starting_after,
+            ending_before=ending_before,
+            email=email,
+            created=created,
+            filters=filters,
+            offset=offset,
+            include_subscriptions=include_subscriptions,
+            concurrency=concurrency,
+        )
+        return self._fetch_page(query, RequestOptions(timeout, max_retries, deadline), concurrency)
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int | NotGiven = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+    ) -> Page[Customer]:
+        """Search customers with Stripe's search syntax (Stripe dialect only).
+
+        Example:
+            >>> query = "email~'example.com' AND metadata['tier']:'gold'"
+            >>> for c in client.search(query):  # doctest: +SKIP
+            ...     print(c.id)
+        """
+        search = self._search_query(query, limit)
+        return self._fetch_page(search, RequestOptions(timeout, max_retries, deadline), 1)
+
+    def get(
+        self,
+        customer_id: str,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+    ) -> Customer:
+        """One customer by id (a deleted Stripe customer comes back with ``deleted=True``).
+
+        Example:
+            >>> client.get("cus_123").email  # doctest: +SKIP
+            'ada@example.com'
+        """
+        spec = self._spec("get", customer_id)
+        return self._customer(*self._send(spec, RequestOptions(timeout, max_retries, deadline)))
+
+    def create(
+        self,
+        *,
+        email: str | NotGiven | None = NOT_GIVEN,
+        name: str | NotGiven | None = NOT_GIVEN,
+        phone: str | NotGiven | None = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        idempotency_key: str | NotGiven | None = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+    ) -> Customer:
+        """Create a customer. Retries reuse one idempotency key, so it is created once.
+
+        Example:
+            >>> client.create(email="ada@example.com").id  # doctest: +SKIP
+            'cus_...'
+        """
+        spec = self._spec("create", email=email, name=name, phone=phone, metadata=metadata)
+        options = RequestOptions(timeout, max_retries, deadline, idempotency_key)
+        return self._customer(*self._send(spec, options))
+
+    def update(
+        self,
+        customer_id: str,
+        *,
+        email: str | NotGiven | None = NOT_GIVEN,
+        name: str | NotGiven | None = NOT_GIVEN,
+        phone: str | NotGiven | None = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        idempotency_key: str | NotGiven | None = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+    ) -> Customer:
+        """Change the fields given; an omitted field is left as is, ``None`` clears it.
+
+        Example:
+            >>> client.update("cus_123", name="Ada L.", phone=None).phone is None  # doctest: +SKIP
+            True
+        """
+        spec = self._spec(
+            "update", customer_id, email=email, name=name, phone=phone, metadata=metadata
+        )
+        options = RequestOptions(timeout, max_retries, deadline, idempotency_key)
+        return self._customer(*self._send(spec, options))
+
+    def delete(
+        self,
+        customer_id: str,
+        *,
+        idempotency_key: str | NotGiven | None = NOT_GIVEN,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+    ) -> Customer:
+        """Delete a customer; returns it with ``deleted=True``.
+
+        Example:
+            >>> client.delete("cus_123").deleted  # doctest: +SKIP
+            True
+        """
+        spec = self._spec("delete", customer_id)
+        options = RequestOptions(timeout, max_retries, deadline, idempotency_key)
+        return self._customer(*self._send(spec, options))
+
+    def close(self) -> None:
+        """Close the connection pool, unless the caller passed its own ``http_client``."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> CustomersClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

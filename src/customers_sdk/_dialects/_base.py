@@ -1,0 +1,247 @@
+"""What every dialect shares: argument checks, JSON reading, error bodies, customer parsing.
+
+A dialect is data (its name, operations, params, limit range, paths) plus pure functions from
+queries to :class:`RequestSpec` and from ``httpx.Response`` to models. No I/O happens here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
+
+import httpx
+from pydantic import ValidationError
+
+from .._errors import (
+    APIError,
+    InvalidParameterError,
+    ResponseValidationError,
+    UnsupportedOperationError,
+    error_class_for_status,
+)
+from .._models import Customer, Pagination
+from .._request import ListQuery, Query, RequestSpec, SearchQuery
+
+__all__ = ["CustomerFields", "Dialect", "PageContent"]
+
+CustomerFields = Mapping[str, Any]
+"""The fields of a create/update call that the caller gave (``None`` = set to null)."""
+
+_EXCERPT_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class PageContent:
+    """What a dialect reads out of one list or search response."""
+
+    items: list[Customer]
+    has_more: bool
+    pagination: Pagination | None = None
+    next_page_token: str | None = None
+
+
+def excerpt(response: httpx.Response) -> str:
+    return response.content[:_EXCERPT_CHARS].decode("utf-8", "replace")
+
+
+def invalid_response(response: httpx.Response, problem: str) -> ResponseValidationError:
+    return ResponseValidationError(
+        problem,
+        status_code=response.status_code,
+        excerpt=excerpt(response),
+        request_id=request_id_of(response),
+    )
+
+
+def request_id_of(response: httpx.Response) -> str | None:
+    headers = response.headers
+    found: str | None = headers.get("request-id") or headers.get("x-request-id")
+    return found
+
+
+def read_json(response: httpx.Response) -> Any:
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        raise invalid_response(response, "response body is not valid JSON") from None
+
+
+def read_object(response: httpx.Response, required: Mapping[str, type | tuple[type, ...]]) -> Any:
+    """The JSON body as a dict that has ``required`` keys of the given types."""
+    body = read_json(response)
+    if not isinstance(body, dict):
+        raise invalid_response(response, f"expected a JSON object, got {type(body).__name__}")
+    for key, kind in required.items():
+        if not isinstance(body.get(key), kind):
+            raise invalid_response(response, f"field {key!r} is missing or has the wrong type")
+    return body
+
+
+def parse_customers(
+    response: httpx.Response, raw_items: list[Any], normalize: Callable[[Any], Any]
+) -> list[Customer]:
+    try:
+        return [Customer.model_validate(normalize(raw)) for raw in raw_items]
+    except (ValidationError, TypeError, AttributeError) as exc:
+        raise invalid_response(response, f"a customer object is malformed: {_first(exc)}") from exc
+
+
+def _first(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        error = exc.errors(include_url=False)[0]
+        location = ".".join(str(part) for part in error["loc"]) or "object"
+        return f"{location}: {error['msg']}"
+    return str(exc)
+
+
+def read_error(response: httpx.Response) -> APIError:
+    """Map an error response of any dialect to the typed :class:`APIError` for its status."""
+    try:
+        body: Any = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        body = excerpt(response)
+    message, code, param = None, None, None
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, dict):
+            message, code, param = error.get("message"), error.get("code"), error.get("param")
+            code = code or error.get("type")
+        elif isinstance(error, str):
+            message = body.get("message") or error
+        else:
+            message = body.get("message")
+    if not isinstance(message, str) or not message:
+        message = response.reason_phrase or f"HTTP {response.status_code}"
+    cls = error_class_for_status(response.status_code)
+    return cls(
+        message,
+        status_code=response.status_code,
+        request_id=request_id_of(response),
+        code=code if isinstance(code, str) else None,
+        param=param if isinstance(param, str) else None,
+        body=body,
+    )
+
+
+class Dialect:
+    """Base of the three dialects. Subclasses fill in the class data and the builders."""
+
+    name: ClassVar[str]
+    operations: ClassVar[frozenset[str]]
+    list_params: ClassVar[frozenset[str]]
+    max_limit: ClassVar[int]
+    api_key_env: ClassVar[str] = "CUSTOMERS_API_KEY"
+    default_base_url: ClassVar[str | None] = None
+
+    def require(self, operation: str) -> None:
+        """Raise :class:`UnsupportedOperationError` unless this dialect has ``operation``."""
+        if operation not in self.operations:
+            raise UnsupportedOperationError(operation, self.name)
+
+    # -- list -------------------------------------------------------------------------------
+    def list_query(self, given: Mapping[str, Any]) -> ListQuery:
+        """Check the caller's ``list()`` arguments (only those given) and freeze them."""
+        for param in given:
+            if param not in self.list_params:
+                raise InvalidParameterError(
+                    f"the {self.name!r} dialect does not take {param!r}; it takes "
+                    f"{', '.join(sorted(self.list_params))}",
+                    param=param,
+                )
+        if "limit" in given:
+            self.check_limit(given["limit"])
+        for cursor in ("starting_after", "ending_before"):
+            if cursor in given:
+                _check_cursor(given[cursor], cursor)
+        if "starting_after" in given and "ending_before" in given:
+            raise InvalidParameterError(
+                "pass starting_after or ending_before, not both", param="ending_before"
+            )
+        if "email" in given and not isinstance(given["email"], str):
+            raise InvalidParameterError("email must be a string", param="email")
+        return ListQuery(**self.check_list_extras(dict(given)))
+
+    def check_list_extras(self, given: dict[str, Any]) -> dict[str, Any]:
+        """Dialect-specific checks and conversions of list params (hook)."""
+        return given
+
+    def check_limit(self, limit: object) -> int:
+        if isinstance(limit, bool) or not isinstance(limit, int):
+            raise InvalidParameterError(
+                f"limit must be an int, got {type(limit).__name__}", param="limit"
+            )
+        if not 1 <= limit <= self.max_limit:
+            raise InvalidParameterError(
+                f"limit must be between 1 and {self.max_limit} for the {self.name!r} dialect, "
+                f"got {limit}",
+                param="limit",
+            )
+        return limit
+
+    def build_list(self, query: ListQuery) -> RequestSpec:
+        raise NotImplementedError
+
+    def read_page(self, response: httpx.Response, query: Query) -> PageContent:
+        raise NotImplementedError
+
+    def next_query(self, query: Query, content: PageContent) -> Query | None:
+        """The query for the page after ``content``, or ``None`` when it was the last one.
+
+        Cursor paging by default: forward from the last id, backward from the first.
+        """
+        if not content.has_more or not content.items or not isinstance(query, ListQuery):
+            return None
+        if query.backward:
+            return replace(query, ending_before=content.items[0].id)
+        return replace(query, starting_after=content.items[-1].id)
+
+    # -- single objects -----------------------------------------------------------------------
+    def build_get(self, customer_id: str) -> RequestSpec:
+        raise NotImplementedError
+
+    def build_create(self, fields: CustomerFields) -> RequestSpec:
+        raise NotImplementedError
+
+    def build_update(self, customer_id: str, fields: CustomerFields) -> RequestSpec:
+        raise NotImplementedError
+
+    def build_delete(self, customer_id: str) -> RequestSpec:
+        raise NotImplementedError
+
+    def build_search(self, query: SearchQuery) -> RequestSpec:
+        raise NotImplementedError
+
+    def read_customer(self, response: httpx.Response) -> Customer:
+        body = read_object(response, {"id": str})
+        return parse_customers(response, [body], self.normalize)[0]
+
+    def normalize(self, raw: Any) -> Any:
+        """Translate one wire customer object to the model's snake_case fields (hook)."""
+        return raw
+
+
+def _check_cursor(value: object, param: str) -> None:
+    if not isinstance(value, str) or not value:
+        raise InvalidParameterError(f"{param} must be a non-empty customer id", param=param)
+
+
+def check_fields(fields: CustomerFields) -> None:
+    """Types of create/update fields: strings or ``None``, metadata a ``dict[str, str]``."""
+    for name in ("email", "name", "phone"):
+        if name in fields and fields[name] is not None and not isinstance(fields[name], str):
+            raise InvalidParameterError(
+                f"{name} must be a string or None, got {type(fields[name]).__name__}", param=name
+            )
+    metadata = fields.get("metadata")
+    if metadata is None:
+        return
+    if not isinstance(metadata, Mapping):
+        raise InvalidParameterError("metadata must be a dict of str to str", param="metadata")
+    for key, value in metadata.items():
+        if not isinstance(key, str) or not key or not isinstance(value, str):
+            raise InvalidParameterError(
+                f"metadata must map non-empty str keys to str values, got {key!r}: {value!r}",
+                param="metadata",
+            )

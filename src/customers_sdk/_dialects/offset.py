@@ -1,0 +1,94 @@
+"""The offset-paginated public customers API (seed 002): camelCase objects, ``pagination``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+from typing import Any
+
+import httpx
+
+from .._errors import InvalidParameterError
+from .._models import Pagination
+from .._request import ListQuery, Query, RequestSpec
+from ._base import Dialect, PageContent, invalid_response, parse_customers, read_object
+
+__all__ = ["OffsetDialect", "snake_case"]
+
+_COLLECTION = "/api/public/customers"
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])([A-Z])")
+
+
+@lru_cache(maxsize=512)
+def snake_case(name: str) -> str:
+    """``stripeCustomerId`` -> ``stripe_customer_id``; snake_case names pass through."""
+    return _CAMEL_HUMP.sub(r"_\1", name).lower()
+
+
+def _snake_keys(raw: Any) -> Any:
+    if isinstance(raw, dict):
+        return {snake_case(key): _snake_keys(value) for key, value in raw.items()}
+    if isinstance(raw, list):
+        return [_snake_keys(value) for value in raw]
+    return raw
+
+
+class OffsetDialect(Dialect):
+    """``GET /api/public/customers`` with ``limit``/``offset``; list is its only operation."""
+
+    name = "offset"
+    operations = frozenset({"list"})
+    list_params = frozenset({"limit", "offset", "include_subscriptions"})
+    max_limit = 100
+
+    def check_list_extras(self, given: dict[str, Any]) -> dict[str, Any]:
+        offset = given.get("offset", 0)
+        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+            raise InvalidParameterError(
+                f"offset must be an int >= 0, got {offset!r}", param="offset"
+            )
+        flag = given.get("include_subscriptions", False)
+        if not isinstance(flag, bool):
+            raise InvalidParameterError(
+                "include_subscriptions must be a bool", param="include_subscriptions"
+            )
+        return given
+
+    def build_list(self, query: ListQuery) -> RequestSpec:
+        params: list[tuple[str, str]] = []
+        if query.limit is not None:
+            params.append(("limit", str(query.limit)))
+        if query.offset is not None:
+            params.append(("offset", str(query.offset)))
+        if query.include_subscriptions is not None:
+            params.append(
+                ("include_subscriptions", "true" if query.include_subscriptions else "false")
+            )
+        return RequestSpec("GET", _COLLECTION, tuple(params))
+
+    def read_page(self, response: httpx.Response, query: Query) -> PageContent:
+        body = read_object(response, {"data": list, "pagination": dict})
+        try:
+            pagination = Pagination.model_validate(_snake_keys(body["pagination"]))
+        except ValueError as exc:
+            raise invalid_response(response, f"pagination block is malformed: {exc}") from exc
+        return PageContent(
+            items=parse_customers(response, body["data"], self.normalize),
+            has_more=pagination.has_more,
+            pagination=pagination,
+        )
+
+    def next_query(self, query: Query, content: PageContent) -> Query | None:
+        if not content.has_more or not content.items or not isinstance(query, ListQuery):
+            return None
+        assert content.pagination is not None  # read_page always sets it for this dialect
+        return offset_query(query, content.pagination.offset + len(content.items))
+
+    def normalize(self, raw: Any) -> Any:
+        return _snake_keys(raw)
+
+
+def offset_query(query: ListQuery, offset: int) -> ListQuery:
+    """``query`` moved to ``offset``; the page size stays what the caller asked for."""
+    return replace(query, offset=offset)

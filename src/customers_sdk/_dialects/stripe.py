@@ -1,0 +1,184 @@
+"""Stripe API v1: form-encoded writes, ``created[gte]`` filters, cursor pages, search pages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from .._errors import InvalidParameterError
+from .._request import ListQuery, Params, Query, RequestSpec, SearchQuery, id_segment
+from ._base import (
+    CustomerFields,
+    Dialect,
+    PageContent,
+    check_fields,
+    invalid_response,
+    parse_customers,
+    read_object,
+)
+
+__all__ = ["StripeDialect"]
+
+_COLLECTION = "/v1/customers"
+_RANGE_OPS = frozenset({"gt", "gte", "lt", "lte"})
+
+
+def _epoch(value: object, param: str) -> int:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise InvalidParameterError(f"{param} must be an aware datetime", param="created")
+        return int(value.timestamp())
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidParameterError(
+            f"{param} must be epoch seconds (int) or an aware datetime", param="created"
+        )
+    return value
+
+
+def _created_params(created: object) -> Params:
+    if isinstance(created, Mapping):
+        if not created or not set(created) <= _RANGE_OPS:
+            raise InvalidParameterError(
+                f"created takes the keys {sorted(_RANGE_OPS)}, got {sorted(created)}",
+                param="created",
+            )
+        return tuple(
+            (f"created[{op}]", str(_epoch(v, f"created[{op}]"))) for op, v in created.items()
+        )
+    return (("created", str(_epoch(created, "created"))),)
+
+
+def _form_fields(fields: CustomerFields) -> Params:
+    # Stripe unsets a field with an empty string, and a metadata key with `metadata[key]=`.
+    pairs: list[tuple[str, str]] = []
+    for name in ("email", "name", "phone"):
+        if name in fields:
+            pairs.append((name, fields[name] or ""))
+    if "metadata" in fields:
+        metadata = fields["metadata"]
+        if metadata is None or not metadata:
+            pairs.append(("metadata", ""))
+        else:
+            pairs.extend((f"metadata[{key}]", value) for key, value in metadata.items())
+    return tuple(pairs)
+
+
+def _normalize_plan(item: Mapping[str, Any]) -> dict[str, Any] | None:
+    price = item.get("price")
+    plan = item.get("plan")
+    source = price if isinstance(price, Mapping) else plan
+    if not isinstance(source, Mapping):
+        return None
+    recurring = source.get("recurring")
+    interval = recurring.get("interval") if isinstance(recurring, Mapping) else None
+    amount = source.get("unit_amount", source.get("amount"))
+    return {
+        "stripe_price_id": source.get("id"),
+        "name": source.get("nickname"),
+        "amount": amount,
+        "currency": source.get("currency"),
+        "interval": interval or source.get("interval"),
+    }
+
+
+def _normalize_subscription(raw: Mapping[str, Any]) -> dict[str, Any]:
+    # Newer Stripe API versions keep the period and the price on the subscription's items.
+    sub = dict(raw)
+    items = raw.get("items")
+    first = items["data"][0] if isinstance(items, Mapping) and items.get("data") else None
+    if isinstance(first, Mapping):
+        for key in ("current_period_start", "current_period_end"):
+            sub.setdefault(key, first.get(key))
+        if not isinstance(sub.get("plan"), Mapping):
+            sub["plan"] = _normalize_plan(first)
+    elif isinstance(sub.get("plan"), Mapping):
+        sub["plan"] = _normalize_plan({"plan": sub["plan"]})
+    return sub
+
+
+class StripeDialect(Dialect):
+    """Stripe's ``/v1/customers`` (seeds 000 and 001)."""
+
+    name = "stripe"
+    operations = frozenset({"list", "get", "create", "update", "delete", "search"})
+    list_params = frozenset({"limit", "starting_after", "ending_before", "email", "created"})
+    max_limit = 100
+    api_key_env = "STRIPE_API_KEY"
+    default_base_url = "https://api.stripe.com"
+
+    def check_list_extras(self, given: dict[str, Any]) -> dict[str, Any]:
+        if "created" in given:
+            _created_params(given["created"])  # validate now, encode when building
+        return given
+
+    def build_list(self, query: ListQuery) -> RequestSpec:
+        params: list[tuple[str, str]] = []
+        if query.limit is not None:
+            params.append(("limit", str(query.limit)))
+        for name in ("starting_after", "ending_before", "email"):
+            value = getattr(query, name)
+            if value is not None:
+                params.append((name, value))
+        if query.created is not None:
+            params.extend(_created_params(query.created))
+        return RequestSpec("GET", _COLLECTION, tuple(params))
+
+    def build_search(self, query: SearchQuery) -> RequestSpec:
+        params: list[tuple[str, str]] = [("query", query.query)]
+        if query.limit is not None:
+            params.append(("limit", str(query.limit)))
+        if query.page is not None:
+            params.append(("page", query.page))
+        return RequestSpec("GET", f"{_COLLECTION}/search", tuple(params))
+
+    def read_page(self, response: httpx.Response, query: Query) -> PageContent:
+        body = read_object(response, {"data": list, "has_more": bool})
+        token = body.get("next_page")
+        if isinstance(query, SearchQuery) and body["has_more"] and not isinstance(token, str):
+            raise invalid_response(response, "search result has more pages but no next_page")
+        return PageContent(
+            items=parse_customers(response, body["data"], self.normalize),
+            has_more=body["has_more"],
+            next_page_token=token if isinstance(token, str) else None,
+        )
+
+    def next_query(self, query: Query, content: PageContent) -> Query | None:
+        if isinstance(query, SearchQuery):
+            if not content.has_more or not content.items or content.next_page_token is None:
+                return None
+            return SearchQuery(query.query, query.limit, content.next_page_token)
+        return super().next_query(query, content)
+
+    def build_get(self, customer_id: str) -> RequestSpec:
+        return RequestSpec("GET", f"{_COLLECTION}/{id_segment(customer_id)}")
+
+    def build_create(self, fields: CustomerFields) -> RequestSpec:
+        check_fields(fields)
+        return RequestSpec("POST", _COLLECTION, form=_form_fields(fields))
+
+    def build_update(self, customer_id: str, fields: CustomerFields) -> RequestSpec:
+        check_fields(fields)
+        return RequestSpec(
+            "POST", f"{_COLLECTION}/{id_segment(customer_id)}", form=_form_fields(fields)
+        )
+
+    def build_delete(self, customer_id: str) -> RequestSpec:
+        return RequestSpec("DELETE", f"{_COLLECTION}/{id_segment(customer_id)}")
+
+    def normalize(self, raw: Any) -> Any:
+        customer = dict(raw)
+        if "created" in customer:
+            customer["created_at"] = customer.pop("created")
+        if "livemode" in customer:
+            customer["live"] = customer.pop("livemode")
+        if customer.get("metadata") is None:
+            customer["metadata"] = {}
+        subscriptions = customer.get("subscriptions")
+        if isinstance(subscriptions, Mapping):  # an expanded list object
+            subscriptions = subscriptions.get("data")
+        if isinstance(subscriptions, list):
+            customer["subscriptions"] = [_normalize_subscription(s) for s in subscriptions]
+        return customer

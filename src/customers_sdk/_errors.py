@@ -1,0 +1,260 @@
+"""The exception tree. Everything the SDK raises derives from :class:`CustomersError`.
+
+::
+
+    CustomersError
+    ├── InvalidParameterError (also a ValueError)   bad arguments, raised before any request
+    ├── UnsupportedOperationError                   the dialect has no such call
+    ├── APIConnectionError                          no usable HTTP response
+    │   └── APITimeoutError
+    ├── ResponseValidationError                     a response that is not what the dialect promises
+    └── APIError                                    the server answered with an error status
+        ├── BadRequestError            400
+        ├── AuthenticationError        401
+        ├── PermissionDeniedError      403
+        ├── NotFoundError              404
+        ├── ConflictError              409
+        ├── UnprocessableEntityError   422
+        ├── RateLimitError             429
+        └── InternalServerError        >= 500
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "CustomersError",
+    "InternalServerError",
+    "InvalidParameterError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "UnprocessableEntityError",
+    "UnsupportedOperationError",
+    "error_class_for_status",
+]
+
+
+class CustomersError(Exception):
+    """Base class of every error raised by customers-sdk.
+
+    Example:
+        >>> from customers_sdk import CustomersError, NotFoundError
+        >>> issubclass(NotFoundError, CustomersError)
+        True
+    """
+
+    message: str
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"
+
+
+class InvalidParameterError(CustomersError, ValueError):
+    """An argument is wrong; raised before anything is sent.
+
+    Example:
+        >>> from customers_sdk import CustomersClient, InvalidParameterError
+        >>> client = CustomersClient.stripe(api_key="sk_test_x")
+        >>> try:
+        ...     client.list(limit=1000)
+        ... except InvalidParameterError as exc:
+        ...     print(exc.param)
+        limit
+    """
+
+    def __init__(self, message: str, *, param: str | None = None) -> None:
+        super().__init__(message)
+        self.param = param
+
+
+class UnsupportedOperationError(CustomersError):
+    """The client's dialect has no such operation (e.g. ``search`` on the offset dialect).
+
+    Example:
+        >>> from customers_sdk import CustomersClient, UnsupportedOperationError
+        >>> client = CustomersClient.offset(base_url="https://app.example.com", api_key="k")
+        >>> try:
+        ...     client.get("123")
+        ... except UnsupportedOperationError as exc:
+        ...     print(exc.operation, exc.dialect)
+        get offset
+    """
+
+    def __init__(self, operation: str, dialect: str) -> None:
+        super().__init__(f"the {dialect!r} dialect does not support {operation}()")
+        self.operation = operation
+        self.dialect = dialect
+
+
+class APIConnectionError(CustomersError):
+    """No usable HTTP response: connection refused or reset, DNS, TLS, a truncated body.
+
+    ``retries`` is how many retries were made before giving up.
+
+    Example:
+        >>> from customers_sdk import APIConnectionError, APITimeoutError
+        >>> issubclass(APITimeoutError, APIConnectionError)
+        True
+    """
+
+    def __init__(self, message: str = "Connection error.", *, retries: int = 0) -> None:
+        super().__init__(message)
+        self.retries = retries
+        # Set by the transport: whether another attempt could succeed and do no harm.
+        self.should_retry = False
+
+
+class APITimeoutError(APIConnectionError):
+    """The request (or the call's ``deadline``) timed out.
+
+    Example:
+        >>> str(APITimeoutError())
+        'Request timed out.'
+    """
+
+    def __init__(self, message: str = "Request timed out.", *, retries: int = 0) -> None:
+        super().__init__(message, retries=retries)
+
+
+class ResponseValidationError(CustomersError):
+    """The server's response is not what the dialect promises.
+
+    HTML from a proxy, truncated JSON, a missing field: never a bare ``KeyError`` or
+    ``JSONDecodeError``. ``excerpt`` holds the first few hundred characters of the body.
+
+    Example:
+        >>> err = ResponseValidationError("not JSON", status_code=200, excerpt="<html>")
+        >>> err.status_code, err.excerpt
+        (200, '<html>')
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        excerpt: str = "",
+        request_id: str | None = None,
+    ) -> None:
+        detail = f"{message} (status {status_code}, body starts {excerpt!r})"
+        super().__init__(detail)
+        self.status_code = status_code
+        self.excerpt = excerpt
+        self.request_id = request_id
+
+
+class APIError(CustomersError):
+    """The server answered with an error status.
+
+    Carries what the server said: ``status_code``, ``message``, ``request_id``, ``code``,
+    ``param``, the parsed ``body``, the ``retry_after`` it asked for (seconds), and how many
+    ``retries`` the SDK made before giving up.
+
+    Example:
+        >>> from customers_sdk import APIError, NotFoundError
+        >>> err = NotFoundError("No such customer: 'cus_x'", status_code=404, request_id="req_1")
+        >>> isinstance(err, APIError), err.status_code, err.request_id
+        (True, 404, 'req_1')
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        request_id: str | None = None,
+        code: str | None = None,
+        param: str | None = None,
+        body: Any = None,
+        retry_after: float | None = None,
+        should_retry: bool | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.request_id = request_id
+        self.code = code
+        self.param = param
+        self.body = body
+        self.retry_after = retry_after
+        # Set by the transport: whether another attempt could succeed, and how many were made.
+        self.should_retry = should_retry
+        self.retries = 0
+
+    def __str__(self) -> str:
+        parts = [f"{self.status_code}: {self.message}"]
+        if self.code:
+            parts.append(f"code={self.code}")
+        if self.param:
+            parts.append(f"param={self.param}")
+        if self.request_id:
+            parts.append(f"request_id={self.request_id}")
+        return " ".join(parts)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status_code={self.status_code}, message={self.message!r}, "
+            f"request_id={self.request_id!r}, code={self.code!r})"
+        )
+
+
+class BadRequestError(APIError):
+    """HTTP 400: the server rejected the request's parameters."""
+
+
+class AuthenticationError(APIError):
+    """HTTP 401: the API key is missing, wrong or revoked."""
+
+
+class PermissionDeniedError(APIError):
+    """HTTP 403: the key is valid but may not do this."""
+
+
+class NotFoundError(APIError):
+    """HTTP 404: no such customer (or endpoint)."""
+
+
+class ConflictError(APIError):
+    """HTTP 409: the request conflicts with another one (retried: it is usually transient)."""
+
+
+class UnprocessableEntityError(APIError):
+    """HTTP 422: the body was well-formed but semantically wrong."""
+
+
+class RateLimitError(APIError):
+    """HTTP 429: too many requests. ``retry_after`` says how long the server asked to wait."""
+
+
+class InternalServerError(APIError):
+    """HTTP 5xx: the server failed."""
+
+
+_BY_STATUS: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def error_class_for_status(status_code: int) -> type[APIError]:
+    """The :class:`APIError` subclass for an HTTP status code."""
+    if status_code >= 500:
+        return InternalServerError
+    return _BY_STATUS.get(status_code, APIError)

@@ -1,0 +1,173 @@
+"""A typed builder for the cursor dialect's ``filters`` document.
+
+A filter is a condition ``{"field", "op", "value"}`` or an ``{"and": [...]}`` / ``{"or": [...]}``
+group of filters, nested freely. Build one with :func:`where` and combine with ``&`` and ``|``;
+a raw dict of the same shape is accepted wherever a filter is, and checked the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+from ._errors import InvalidParameterError
+
+__all__ = ["Condition", "Filter", "FilterGroup", "FilterOp", "FilterLike", "where", "check_filter"]
+
+FilterOp = Literal["eq", "neq", "contains", "gt", "gte", "lt", "lte", "in"]
+_OPS: frozenset[str] = frozenset(get_args(FilterOp))
+
+
+class Filter:
+    """Base of :class:`Condition` and :class:`FilterGroup`: combine with ``&`` and ``|``.
+
+    Example:
+        >>> f = where("email").contains("@example.com") & where("name").neq(None)
+        >>> f.to_dict()["and"][0]
+        {'field': 'email', 'op': 'contains', 'value': '@example.com'}
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document the cursor dialect expects."""
+        raise NotImplementedError
+
+    def __and__(self, other: Filter) -> FilterGroup:
+        return FilterGroup("and", _flatten("and", self, other))
+
+    def __or__(self, other: Filter) -> FilterGroup:
+        return FilterGroup("or", _flatten("or", self, other))
+
+
+def _flatten(kind: str, left: Filter, right: Filter) -> tuple[Filter, ...]:
+    # (a & b) & c is one "and" of three: shorter query strings, same meaning.
+    parts: list[Filter] = []
+    for side in (left, right):
+        if isinstance(side, FilterGroup) and side.kind == kind:
+            parts.extend(side.filters)
+        else:
+            parts.append(side)
+    return tuple(parts)
+
+
+@dataclass(frozen=True, eq=True)
+class Condition(Filter):
+    """One comparison: ``field op value``.
+
+    Example:
+        >>> Condition("email", "eq", "ada@example.com").to_dict()
+        {'field': 'email', 'op': 'eq', 'value': 'ada@example.com'}
+    """
+
+    field: str
+    op: FilterOp
+    value: Any
+
+    def __post_init__(self) -> None:
+        check_filter({"field": self.field, "op": self.op, "value": self.value})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "op": self.op, "value": self.value}
+
+
+@dataclass(frozen=True, eq=True)
+class FilterGroup(Filter):
+    """All (``"and"``) or any (``"or"``) of several filters.
+
+    Example:
+        >>> g = FilterGroup("or", (where("email").eq("a@x.co"), where("email").eq("b@x.co")))
+        >>> len(g.to_dict()["or"])
+        2
+    """
+
+    kind: Literal["and", "or"]
+    filters: tuple[Filter, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {self.kind: [f.to_dict() for f in self.filters]}
+
+
+@dataclass(frozen=True)
+class _FieldRef:
+    name: str
+
+    def eq(self, value: Any) -> Condition:
+        """``field == value``"""
+        return Condition(self.name, "eq", value)
+
+    def neq(self, value: Any) -> Condition:
+        """``field != value``"""
+        return Condition(self.name, "neq", value)
+
+    def contains(self, value: str) -> Condition:
+        """``value`` is a substring of ``field``."""
+        return Condition(self.name, "contains", value)
+
+    def gt(self, value: Any) -> Condition:
+        """``field > value``"""
+        return Condition(self.name, "gt", value)
+
+    def gte(self, value: Any) -> Condition:
+        """``field >= value``"""
+        return Condition(self.name, "gte", value)
+
+    def lt(self, value: Any) -> Condition:
+        """``field < value``"""
+        return Condition(self.name, "lt", value)
+
+    def lte(self, value: Any) -> Condition:
+        """``field <= value``"""
+        return Condition(self.name, "lte", value)
+
+    def in_(self, values: Sequence[Any]) -> Condition:
+        """``field`` is one of ``values``."""
+        return Condition(self.name, "in", list(values))
+
+
+def where(field: str) -> _FieldRef:
+    """Start a condition on ``field`` (``metadata.<key>`` reaches into metadata).
+
+    Example:
+        >>> where("created_at").gte(1_700_000_000_000).to_dict()["op"]
+        'gte'
+    """
+    if not isinstance(field, str) or not field:
+        raise InvalidParameterError("a filter field must be a non-empty string", param="filters")
+    return _FieldRef(field)
+
+
+FilterLike = Filter | Mapping[str, Any]
+
+
+def check_filter(document: Any, _path: str = "filters") -> dict[str, Any]:
+    """Validate a raw filter document, returning it as a plain dict.
+
+    Raises :class:`InvalidParameterError` naming the first problem and where it is.
+    """
+    if isinstance(document, Filter):
+        return document.to_dict()
+    if not isinstance(document, Mapping):
+        raise InvalidParameterError(f"{_path} must be a dict or a Filter", param="filters")
+    keys = set(document)
+    if keys in ({"and"}, {"or"}):
+        (kind,) = keys
+        members = document[kind]
+        if not isinstance(members, Sequence) or isinstance(members, str) or not members:
+            raise InvalidParameterError(f"{_path}.{kind} must be a non-empty list", param="filters")
+        return {kind: [check_filter(m, f"{_path}.{kind}[{i}]") for i, m in enumerate(members)]}
+    if keys != {"field", "op", "value"}:
+        raise InvalidParameterError(
+            f"{_path} must be a condition {{field, op, value}} or an and/or group, "
+            f"got keys {sorted(keys)}",
+            param="filters",
+        )
+    field, op, value = document["field"], document["op"], document["value"]
+    if not isinstance(field, str) or not field:
+        raise InvalidParameterError(f"{_path}.field must be a non-empty string", param="filters")
+    if op not in _OPS:
+        raise InvalidParameterError(
+            f"{_path}.op {op!r} is not one of {sorted(_OPS)}", param="filters"
+        )
+    if op == "in" and (not isinstance(value, Sequence) or isinstance(value, str)):
+        raise InvalidParameterError(f"{_path}: op 'in' takes a list of values", param="filters")
+    return {"field": field, "op": op, "value": list(value) if op == "in" else value}

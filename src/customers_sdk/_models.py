@@ -1,0 +1,182 @@
+"""Pydantic v2 models: one ``Customer`` for every dialect, plus ``Subscription``, ``Plan`` and
+``Pagination``. Dialects translate their wire shapes to these snake_case fields; anything else
+the server sends is kept as an extra attribute, never dropped and never an error."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "Customer",
+    "Pagination",
+    "Plan",
+    "ResponseInfo",
+    "Subscription",
+    "SubscriptionStatus",
+]
+
+
+def _as_utc(value: datetime) -> datetime:
+    # Servers that send ISO 8601 without an offset mean UTC; never hand out a naive datetime.
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+UTCDateTime = Annotated[datetime, AfterValidator(_as_utc)]
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseInfo:
+    """What the transport knows about the HTTP exchange that produced a result.
+
+    Example:
+        >>> customer = client.get("cus_123")  # doctest: +SKIP
+        >>> customer.response_info.request_id, customer.response_info.retries  # doctest: +SKIP
+        ('req_abc', 0)
+    """
+
+    status_code: int
+    request_id: str | None
+    retries: int
+    elapsed_ms: float
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True)
+
+    _response_info: ResponseInfo | None = PrivateAttr(default=None)
+
+    @property
+    def response_info(self) -> ResponseInfo | None:
+        """Request id, status and retries of the call that returned this object, if it was
+        returned directly by a client call (objects inside a page: see the page's)."""
+        return self._response_info
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        """Fields the server sent that the model does not declare."""
+        return dict(self.__pydantic_extra__ or {})
+
+
+class SubscriptionStatus(str, Enum):
+    """Known subscription statuses. A status the SDK does not know stays a plain ``str``.
+
+    Example:
+        >>> SubscriptionStatus("trialing") == "trialing"
+        True
+    """
+
+    ACTIVE = "active"
+    TRIALING = "trialing"
+    PAST_DUE = "past_due"
+    CANCELED = "canceled"
+    UNPAID = "unpaid"
+    INCOMPLETE = "incomplete"
+    INCOMPLETE_EXPIRED = "incomplete_expired"
+    PAUSED = "paused"
+
+
+ACTIVE_STATUSES = frozenset({SubscriptionStatus.ACTIVE.value, SubscriptionStatus.TRIALING.value})
+
+
+class Plan(_Model):
+    """A subscription's plan (seed 002's plan object; Stripe's price/plan are mapped onto it).
+
+    Example:
+        >>> Plan(stripe_price_id="price_1", name="Pro", amount=4999, currency="usd").amount
+        4999
+    """
+
+    stripe_price_id: str | None = None
+    name: str | None = None
+    amount: int | None = None
+    currency: str | None = None
+    interval: str | None = None
+
+
+class Subscription(_Model):
+    """A customer's subscription.
+
+    Example:
+        >>> sub = Subscription(id="sub_1", status="active")
+        >>> sub.status is SubscriptionStatus.ACTIVE, sub.is_active
+        (True, True)
+        >>> Subscription(id="sub_2", status="on_hold").status  # unknown values are kept
+        'on_hold'
+    """
+
+    id: str
+    status: Annotated[SubscriptionStatus | str, Field(union_mode="left_to_right")] | None = None
+    current_period_start: UTCDateTime | None = None
+    current_period_end: UTCDateTime | None = None
+    plan: Plan | None = None
+
+    @property
+    def is_active(self) -> bool:
+        """True for ``active`` and ``trialing``, the statuses that count as a live subscription."""
+        return self.status in ACTIVE_STATUSES
+
+
+class Customer(_Model):
+    """A customer, the same type whichever dialect it came from.
+
+    Timestamps are aware UTC datetimes; ``metadata`` is always a dict; fields that a dialect does
+    not have are ``None``. Extra fields the server sent are kept (see :attr:`extra`).
+
+    Example:
+        >>> c = Customer(id="cus_1", email="ada@example.com", created_at=0)
+        >>> c.created_at.isoformat(), c.metadata, c.deleted
+        ('1970-01-01T00:00:00+00:00', {}, False)
+    """
+
+    id: str
+    email: str | None = None
+    name: str | None = None
+    phone: str | None = None
+    metadata: dict[str, str] = Field(default_factory=dict)
+    created_at: UTCDateTime | None = None
+    updated_at: UTCDateTime | None = None
+    live: bool | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    stripe_customer_id: str | None = None
+    has_active_subscription: bool | None = None
+    subscriptions: list[Subscription] | None = None
+    deleted: bool = False
+
+    @model_validator(mode="after")
+    def _derive_active_flag(self) -> Customer:
+        # The offset API always sends the flag; elsewhere derive it when subscriptions are known.
+        if self.has_active_subscription is None and self.subscriptions is not None:
+            self.has_active_subscription = any(s.is_active for s in self.subscriptions)
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable dict (datetimes as ISO 8601 strings), extras included.
+
+        Example:
+            >>> Customer(id="cus_1", created_at=0).to_dict()["created_at"]
+            '1970-01-01T00:00:00Z'
+        """
+        return self.model_dump(mode="json")
+
+
+class Pagination(_Model):
+    """The offset dialect's pagination block.
+
+    Example:
+        >>> Pagination(total=150, limit=10, offset=0, has_more=True).has_more
+        True
+    """
+
+    total: int
+    limit: int
+    offset: int
+    has_more: bool

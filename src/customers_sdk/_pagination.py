@@ -1,0 +1,242 @@
+"""Pages and auto-pagination, written once: the next page's query is computed without I/O by
+the dialect; :class:`Page` and :class:`AsyncPage` only fetch it.
+
+Iterating a page walks every item of every later page, lazily. A list started with
+``ending_before`` walks backward, yielding items in the order of the walk (nearest the cursor
+first), as stripe-python does. Offset pages can fetch the pages ahead concurrently, because the
+first page's ``total`` says exactly which offsets exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from typing import Any, Generic, TypeVar
+
+import anyio
+
+from ._dialects import PageContent
+from ._models import Customer, Pagination, ResponseInfo
+from ._request import ListQuery, Query
+
+__all__ = ["AsyncPage", "AsyncPageRequest", "Page"]
+
+ItemT = TypeVar("ItemT")
+
+
+class _BasePage(Generic[ItemT]):
+    """Everything about a page that does no I/O."""
+
+    def __init__(
+        self,
+        content: PageContent,
+        *,
+        query: Query,
+        next_query: Query | None,
+        response_info: ResponseInfo | None = None,
+        concurrency: int = 1,
+    ) -> None:
+        self.data: list[ItemT] = content.items  # type: ignore[assignment]
+        self.has_more = content.has_more
+        self.pagination: Pagination | None = content.pagination
+        self.response_info = response_info
+        self.query = query
+        self._next_query = next_query
+        self._concurrency = concurrency
+
+    @property
+    def next_page_query(self) -> Query | None:
+        """The query the next page will be fetched with (``None``: this is the last page)."""
+        return self._next_query
+
+    def _in_walk_order(self) -> list[ItemT]:
+        if isinstance(self.query, ListQuery) and self.query.backward:
+            return self.data[::-1]
+        return self.data
+
+    def _offsets_ahead(self) -> list[Query]:
+        """With offset pagination, every remaining page's query, known from ``total``."""
+        pagination, query = self.pagination, self._next_query
+        if self._concurrency <= 1 or pagination is None or not isinstance(query, ListQuery):
+            return []
+        step = max(1, pagination.limit)
+        start = query.offset or 0
+        return [replace(query, offset=offset) for offset in range(start, pagination.total, step)]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(items={len(self.data)}, has_more={self.has_more})"
+
+    def _repr_html_(self) -> str:
+        from ._display import page_html
+
+        return page_html(self.data, self.has_more, self.pagination)
+
+
+def _batches(queries: list[Query], size: int) -> Iterator[list[Query]]:
+    for start in range(0, len(queries), size):
+        yield queries[start : start + size]
+
+
+class Page(_BasePage[ItemT]):
+    """One page of results; iterate it to walk all results across pages.
+
+    Example:
+        >>> page = client.list(limit=100)  # doctest: +SKIP
+        >>> page.data[0].email, page.has_more  # doctest: +SKIP
+        ('ada@example.com', True)
+        >>> for customer in client.list(limit=100):  # doctest: +SKIP
+        ...     print(customer.id)
+    """
+
+    def __init__(
+        self,
+        content: PageContent,
+        *,
+        fetch: Callable[[Query], Page[ItemT]],
+        query: Query,
+        next_query: Query | None,
+        response_info: ResponseInfo | None = None,
+        concurrency: int = 1,
+    ) -> None:
+        super().__init__(
+            content,
+            query=query,
+            next_query=next_query,
+            response_info=response_info,
+            concurrency=concurrency,
+        )
+        self._fetch = fetch
+
+    def next_page(self) -> Page[ItemT] | None:
+        """Fetch the page after this one; ``None`` (and no request) if this is the last.
+
+        Example:
+            >>> second = client.list(limit=10).next_page()  # doctest: +SKIP
+        """
+        query = self._next_query
+        return None if query is None else self._fetch(query)
+
+    def iter_pages(self) -> Iterator[Page[ItemT]]:
+        """This page, then each following page, fetched as you go.
+
+        Example:
+            >>> for page in client.list(limit=100).iter_pages():  # doctest: +SKIP
+            ...     print(len(page.data))
+        """
+        yield self
+        last: Page[ItemT] = self
+        planned = self._offsets_ahead()
+        if planned:
+            with ThreadPoolExecutor(self._concurrency, "customers-sdk-page") as pool:
+                for batch in _batches(planned, self._concurrency):
+                    for last in pool.map(self._fetch, batch):
+                        yield last
+                        if last.next_page_query is None:
+                            return
+        while (following := last.next_page()) is not None:
+            yield following
+            last = following
+
+    def __iter__(self) -> Iterator[ItemT]:
+        for page in self.iter_pages():
+            yield from page._in_walk_order()
+
+
+class AsyncPage(_BasePage[ItemT]):
+    """One page of results of an async client; ``async for`` walks all results across pages.
+
+    Example:
+        >>> page = await client.list(limit=100)  # doctest: +SKIP
+        >>> async for customer in page:  # doctest: +SKIP
+        ...     print(customer.id)
+    """
+
+    def __init__(
+        self,
+        content: PageContent,
+        *,
+        fetch: Callable[[Query], Awaitable[AsyncPage[ItemT]]],
+        query: Query,
+        next_query: Query | None,
+        response_info: ResponseInfo | None = None,
+        concurrency: int = 1,
+    ) -> None:
+        super().__init__(
+            content,
+            query=query,
+            next_query=next_query,
+            response_info=response_info,
+            concurrency=concurrency,
+        )
+        self._fetch = fetch
+
+    async def next_page(self) -> AsyncPage[ItemT] | None:
+        """Fetch the page after this one; ``None`` (and no request) if this is the last.
+
+        Example:
+            >>> second = await (await client.list(limit=10)).next_page()  # doctest: +SKIP
+        """
+        query = self._next_query
+        return None if query is None else await self._fetch(query)
+
+    async def iter_pages(self) -> AsyncIterator[AsyncPage[ItemT]]:
+        """This page, then each following page, fetched as you go.
+
+        Example:
+            >>> async for page in (await client.list()).iter_pages():  # doctest: +SKIP
+            ...     print(len(page.data))
+        """
+        yield self
+        last: AsyncPage[ItemT] = self
+        for batch in _batches(self._offsets_ahead(), self._concurrency):
+            for last in await self._fetch_all(batch):
+                yield last
+                if last.next_page_query is None:
+                    return
+        while (following := await last.next_page()) is not None:
+            yield following
+            last = following
+
+    async def _fetch_all(self, queries: list[Query]) -> list[AsyncPage[ItemT]]:
+        # A task group per batch, closed before anything is yielded: a caller who stops
+        # iterating (or is cancelled) never leaves requests running in the background.
+        results: list[AsyncPage[ItemT] | None] = [None] * len(queries)
+
+        async def fetch_one(index: int, query: Query) -> None:
+            results[index] = await self._fetch(query)
+
+        async with anyio.create_task_group() as group:
+            for index, query in enumerate(queries):
+                group.start_soon(fetch_one, index, query)
+        return [page for page in results if page is not None]
+
+    async def __aiter__(self) -> AsyncIterator[ItemT]:
+        async for page in self.iter_pages():
+            for item in page._in_walk_order():
+                yield item
+
+
+class AsyncPageRequest(Generic[ItemT]):
+    """What ``AsyncCustomersClient.list()`` returns: await it for the first page, or
+    ``async for`` over it directly to walk every result.
+
+    Example:
+        >>> page = await client.list(limit=50)  # doctest: +SKIP
+        >>> async for customer in client.list(limit=50):  # no await needed  # doctest: +SKIP
+        ...     print(customer.id)
+    """
+
+    def __init__(self, first: Callable[[], Awaitable[AsyncPage[ItemT]]]) -> None:
+        self._first = first
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[ItemT]]:
+        return self._first().__await__()
+
+    async def __aiter__(self) -> AsyncIterator[ItemT]:
+        page = await self._first()
+        async for item in page:
+            yield item
+
+
+CustomerPage = Page[Customer]

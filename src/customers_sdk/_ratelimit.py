@@ -1,0 +1,54 @@
+"""A client-side token bucket, shared by every thread and task using one client."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+__all__ = ["TokenBucket"]
+
+
+class TokenBucket:
+    """Hands out send slots at ``rate`` per second, with at most ``burst`` at once.
+
+    :meth:`reserve` books the next slot and says how long to wait for it; callers sleep that
+    long themselves (``time.sleep`` or ``anyio.sleep``), so one bucket serves sync and async.
+    Booking under a lock, with the token count allowed to go negative, keeps many threads in a
+    fair queue instead of a thundering herd that all wake at once.
+
+    Example:
+        >>> now = [0.0]
+        >>> bucket = TokenBucket(rate=2, clock=lambda: now[0])
+        >>> [bucket.reserve() for _ in range(3)]
+        [0.0, 0.5, 1.0]
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        burst: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be > 0")
+        if burst < 1:
+            raise ValueError("burst must be >= 1")
+        self.rate = float(rate)
+        self.burst = float(burst)
+        self._clock = clock
+        self._tokens = self.burst
+        self._updated = clock()
+        self._lock = threading.Lock()
+
+    def reserve(self) -> float:
+        """Take one slot; return the seconds to wait before using it (0.0 when free now)."""
+        with self._lock:
+            now = self._clock()
+            self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
+            self._updated = now
+            self._tokens -= 1.0
+            if self._tokens >= 0:
+                return 0.0
+            return -self._tokens / self.rate

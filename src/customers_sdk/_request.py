@@ -1,0 +1,89 @@
+"""Pure descriptions of what to send: a request spec and the list/search queries behind pages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from ._errors import InvalidParameterError
+
+__all__ = ["ListQuery", "Query", "RequestSpec", "SearchQuery", "check_id", "id_segment"]
+
+Params = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RequestSpec:
+    """One HTTP request, as data: the transport turns it into an ``httpx.Request``."""
+
+    method: str
+    path: str
+    params: Params = ()
+    form: Params | None = None
+    json: Any = None
+
+    @property
+    def is_write(self) -> bool:
+        return self.method != "GET"
+
+
+CreatedFilter = int | datetime | Mapping[str, int | datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """The validated parameters of a ``list()`` call; the next page is a copy with a new cursor.
+
+    ``None`` means "not given": the server's default applies. ``filters`` is already checked.
+    """
+
+    limit: int | None = None
+    starting_after: str | None = None
+    ending_before: str | None = None
+    email: str | None = None
+    created: CreatedFilter | None = None
+    filters: Mapping[str, Any] | None = field(default=None, hash=False)
+    offset: int | None = None
+    include_subscriptions: bool | None = None
+
+    @property
+    def backward(self) -> bool:
+        return self.ending_before is not None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """The parameters of a ``search()`` call; ``page`` is the server's opaque next-page token."""
+
+    query: str
+    limit: int | None = None
+    page: str | None = None
+
+
+Query = ListQuery | SearchQuery
+
+
+def check_id(value: object, param: str = "customer_id") -> str:
+    """An id must be a non-empty string without surrounding whitespace."""
+    if not isinstance(value, str):
+        raise InvalidParameterError(
+            f"{param} must be a string, got {type(value).__name__}", param=param
+        )
+    if not value or value.strip() != value:
+        raise InvalidParameterError(
+            f"{param} must be a non-empty string without surrounding spaces, got {value!r}",
+            param=param,
+        )
+    return value
+
+
+def id_segment(customer_id: str) -> str:
+    """Percent-encode an id as one path segment.
+
+    Slashes, ``?`` and ``#`` are encoded, and so are dots, so ``..`` can never be read as a
+    dot-segment that climbs to another endpoint.
+    """
+    return quote(check_id(customer_id), safe="").replace(".", "%2E")

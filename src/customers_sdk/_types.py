@@ -1,0 +1,64 @@
+"""Small shared types: the ``NOT_GIVEN`` sentinel and request options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, TypeVar
+
+import httpx
+
+__all__ = ["NOT_GIVEN", "NotGiven", "RequestOptions", "Timeout", "is_given"]
+
+_T = TypeVar("_T")
+
+
+class NotGiven:
+    """The type of :data:`NOT_GIVEN`: an argument the caller did not pass.
+
+    ``None`` is a real value for this SDK (``update(id, phone=None)`` clears the phone), so
+    "leave as is" needs a marker of its own.
+
+    Example:
+        >>> from customers_sdk import NOT_GIVEN
+        >>> bool(NOT_GIVEN)
+        False
+    """
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        # One instance, so identity checks (`is NOT_GIVEN`) are reliable.
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __reduce__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final = NotGiven()
+
+Timeout = float | httpx.Timeout | None
+"""A timeout in seconds (applies to connect, read, write and pool), an ``httpx.Timeout``, or
+``None`` for no timeout."""
+
+
+def is_given(value: _T | NotGiven) -> bool:
+    """True when *value* is anything but :data:`NOT_GIVEN` (``None`` counts as given)."""
+    return not isinstance(value, NotGiven)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestOptions:
+    """Per-call overrides of the client's defaults; ``NOT_GIVEN`` means "use the client's"."""
+
+    timeout: Timeout | NotGiven = NOT_GIVEN
+    max_retries: int | NotGiven = NOT_GIVEN
+    deadline: float | NotGiven | None = NOT_GIVEN
+    idempotency_key: str | NotGiven | None = NOT_GIVEN
