@@ -9,6 +9,7 @@ Example:
 
 from ._async_client import AsyncCustomersClient
 from ._client import CustomersClient
+from ._dataframe import to_dataframe, to_dicts
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -67,5 +68,7 @@ __all__ = [
     "UnprocessableEntityError",
     "UnsupportedOperationError",
     "__version__",
+    "to_dataframe",
+    "to_dicts",
     "where",
 ]

@@ -1,14 +1,50 @@
-"""Compact HTML for notebooks: a page of customers as a table."""
+"""How results look in a REPL and a notebook: compact model reprs, a page as an HTML table."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from enum import Enum
 from html import escape
 from typing import Any
 
+from pydantic import BaseModel
+
 from ._models import Customer, Pagination
 
-__all__ = ["page_html"]
+__all__ = ["model_repr_args", "page_html"]
+
+
+class _Verbatim(str):
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def model_repr_args(model: BaseModel) -> Iterator[tuple[str | None, Any]]:
+    """The fields worth showing in a model's repr.
+
+    Fields still at their default (``None``, empty metadata, ``deleted=False``) are left out,
+    datetimes are ISO 8601 and enums their value, so what remains still reads as valid input.
+    Extra fields (a Stripe customer brings some twenty) are counted, not listed.
+    """
+    for name, field in type(model).model_fields.items():
+        if not field.repr:
+            continue
+        # getattr with a default: a repr may be asked for a half-built model (in an error).
+        value = getattr(model, name, None)
+        if value == field.get_default(call_default_factory=True):
+            continue
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif isinstance(value, Enum):
+            value = value.value
+        yield name, value
+    extra = len(getattr(model, "__pydantic_extra__", None) or {})
+    if extra:
+        yield None, _Verbatim(f"+{extra} extra field{'s' if extra > 1 else ''} (see .extra)")
+
 
 _COLUMNS = ("id", "email", "name", "phone", "created_at", "has_active_subscription")
 _MAX_ROWS = 20

@@ -4,6 +4,7 @@ the server sends is kept as an extra attribute, never dropped and never an error
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
@@ -64,6 +65,11 @@ class _Model(BaseModel):
         """Fields the server sent that the model does not declare."""
         return dict(self.__pydantic_extra__ or {})
 
+    def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
+        from ._display import model_repr_args
+
+        return model_repr_args(self)
+
 
 class SubscriptionStatus(str, Enum):
     """Known subscription statuses. A status the SDK does not know stays a plain ``str``.
@@ -81,6 +87,12 @@ class SubscriptionStatus(str, Enum):
     INCOMPLETE = "incomplete"
     INCOMPLETE_EXPIRED = "incomplete_expired"
     PAUSED = "paused"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
 
 
 ACTIVE_STATUSES = frozenset({SubscriptionStatus.ACTIVE.value, SubscriptionStatus.TRIALING.value})
