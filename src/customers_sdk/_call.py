@@ -3,23 +3,43 @@
 A :class:`Call` builds each attempt's ``httpx.Request`` (same idempotency key every time),
 turns each response or transport failure into a result or a typed error that says whether it
 may be retried, logs every attempt, and keeps the call within its deadline.
+
+What a caller can count on:
+
+- **Writes** (POST/PATCH/DELETE) carry one ``Idempotency-Key`` per logical call, reused on every
+  retry, so the server applies the write once. ``idempotency_key="..."`` supplies your own;
+  ``idempotency_key=None`` sends none, and then a write is retried only when it surely never
+  reached the server (connection refused, connect timeout), on a 429, or when the server says
+  ``Should-Retry: true``.
+- **Deadline**: ``deadline=`` (seconds) bounds all attempts *and* waits of one call (each page of
+  an auto-paginated walk is its own call). No wait is started that would end past it, each
+  attempt's timeouts are shrunk to the time left, and the error raised is the last attempt's
+  own (e.g. ``InternalServerError``, ``APITimeoutError``), or ``APITimeoutError`` naming the
+  deadline when no time was left to start an attempt.
+- **What happened**: every result carries ``response_info`` (``request_id``, ``retries``,
+  ``status_code``, ``elapsed_ms``); a page has it too. Every error raised after the call carries
+  ``retries`` and ``request_id`` (``None`` when no response came back), with the underlying
+  ``httpx`` exception as ``__cause__`` for transport failures.
 """
 
 from __future__ import annotations
 
+import math
 import platform
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+import tenacity
 
 from . import _retry
 from ._dialects import Dialect, read_error
-from ._errors import APIConnectionError, APITimeoutError
+from ._dialects._base import request_id_of
+from ._errors import APIConnectionError, APITimeoutError, CustomersError, InvalidParameterError
 from ._logging import logger
 from ._models import ResponseInfo
 from ._ratelimit import TokenBucket
@@ -38,12 +58,24 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 def to_timeout(timeout: Timeout) -> httpx.Timeout:
+    """A float, ``None`` or ``httpx.Timeout`` as an ``httpx.Timeout``."""
     return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
 
 
 @dataclass(frozen=True)
 class Settings:
-    """A client's fixed configuration, shared by all its calls. Never shows the key."""
+    """A client's fixed configuration, shared by all its calls. Never shows the key.
+
+    ``clock`` (monotonic seconds) times deadlines, logs and the rate limiter; tests swap it with
+    :meth:`with_clock`.
+
+    Example:
+        >>> from customers_sdk._dialects import StripeDialect
+        >>> settings = Settings(StripeDialect(), "sk_test_x", "https://api.stripe.com",
+        ...                     httpx.Timeout(5.0), 2, {})
+        >>> "sk_test_x" in repr(settings)
+        False
+    """
 
     dialect: Dialect
     api_key: str = field(repr=False)
@@ -65,16 +97,46 @@ class Settings:
         headers.update(extra or {})
         return headers
 
+    def with_clock(self, clock: Callable[[], float]) -> Settings:
+        """A copy timed by ``clock``, its rate limiter (same rate and burst) included.
+
+        Example:
+            >>> now = [0.0]
+            >>> client._settings = client._settings.with_clock(lambda: now[0])  # doctest: +SKIP
+        """
+        limiter = self.limiter
+        if limiter is not None:
+            limiter = TokenBucket(limiter.rate, burst=limiter.burst, clock=clock)
+        return replace(self, clock=clock, limiter=limiter)
+
 
 class Call:
-    """The state of one logical call across its attempts."""
+    """The state of one logical call across its attempts; a shell drives it like this.
+
+    Example:
+        >>> call = Call(settings, spec, options)  # doctest: +SKIP
+        >>> retrying = tenacity.Retrying(**call.retrying_kwargs(_retry.sleep))  # doctest: +SKIP
+        >>> for attempt in retrying:  # doctest: +SKIP
+        ...     with attempt:
+        ...         _retry.sleep(call.slot_wait())
+        ...         try:
+        ...             response = http.send(call.build(http))
+        ...         except httpx.RequestError as exc:
+        ...             raise call.failed(exc) from exc
+        ...         call.check(response)
+        >>> info = call.info(response)  # doctest: +SKIP
+    """
 
     def __init__(self, settings: Settings, spec: RequestSpec, options: RequestOptions) -> None:
         self.settings = settings
         self.spec = spec
         self.max_retries = _given(options.max_retries, settings.max_retries)
-        if self.max_retries < 0:
-            raise ValueError("max_retries must be >= 0")
+        if (
+            isinstance(self.max_retries, bool)
+            or not isinstance(self.max_retries, int)
+            or self.max_retries < 0
+        ):
+            raise InvalidParameterError("max_retries must be an int >= 0", param="max_retries")
         self.timeout = (
             settings.timeout
             if isinstance(options.timeout, NotGiven)
@@ -82,6 +144,12 @@ class Call:
         )
         self.started = settings.clock()
         deadline = _given(options.deadline, None)
+        if deadline is not None and (
+            isinstance(deadline, bool) or not isinstance(deadline, (int, float)) or not deadline > 0
+        ):
+            raise InvalidParameterError(
+                "deadline must be a number of seconds > 0", param="deadline"
+            )
         self.deadline_at = None if deadline is None else self.started + deadline
         self.idempotency_key: str | None = None
         if spec.is_write:
@@ -92,36 +160,42 @@ class Call:
             )
         self.attempt = 0
         self._attempt_started = self.started
+        self._last_error: CustomersError | None = None
 
     # -- driving -------------------------------------------------------------------------------
     def retrying_kwargs(self, sleep: Callable[[float], Any]) -> dict[str, Any]:
         """Arguments for ``tenacity.Retrying`` (sync) or ``AsyncRetrying`` (async)."""
-        return self.settings.policy.tenacity_kwargs(
+        kwargs = self.settings.policy.tenacity_kwargs(
             max_retries=self.max_retries,
             deadline_at=self.deadline_at,
             clock=self.settings.clock,
             sleep=sleep,
         )
+        kwargs["before_sleep"] = self._log_retry
+        return kwargs
 
     def slot_wait(self) -> float:
         """Seconds to wait for the client-side rate limiter before this attempt."""
         limiter = self.settings.limiter
-        wait = 0.0 if limiter is None else limiter.reserve()
-        if self.deadline_at is not None and self.settings.clock() + wait >= self.deadline_at:
+        left = math.inf if self.deadline_at is None else self.deadline_at - self.settings.clock()
+        if left <= 0:
+            raise self._deadline_error()
+        wait = 0.0 if limiter is None else limiter.reserve_within(left)
+        if wait is None:  # the slot comes too late; not booked, so nobody queues behind it
             raise self._deadline_error()
         return wait
 
     def build(self, http: HTTPClient) -> httpx.Request:
-        """The next attempt's request."""
-        self.attempt += 1
+        """The next attempt's request (its timeouts cut to the time the deadline leaves)."""
         now = self.settings.clock()
-        self._attempt_started = now
         timeout = self.timeout
         if self.deadline_at is not None:
             remaining = self.deadline_at - now
             if remaining <= 0:
                 raise self._deadline_error()
             timeout = _shrink(timeout, remaining)
+        self.attempt += 1
+        self._attempt_started = now
         spec = self.spec
         headers = dict(self.settings.headers)
         content: bytes | None = None
@@ -142,11 +216,13 @@ class Call:
 
     def check(self, response: httpx.Response) -> None:
         """Log the attempt; raise the typed error for a non-2xx status."""
-        self._log(response.status_code, response.headers.get("request-id"))
+        self._log(response.status_code, request_id_of(response))
         if response.is_success:
             return
         error = read_error(response)
-        error.message = self.redact(error.message)
+        if self.redact(error.message) != error.message:
+            error.message = self.redact(error.message)
+            error.args = (error.message,)
         error.retry_after = _retry.parse_retry_after(response.headers)
         verdict = _retry.should_retry_header(response.headers)
         retryable = (
@@ -160,6 +236,7 @@ class Call:
             retryable and safe and self.settings.policy.accepts_retry_after(error.retry_after)
         )
         error.retries = self.attempt - 1
+        self._last_error = error
         raise error
 
     def failed(self, exc: httpx.RequestError) -> APIConnectionError:
@@ -167,20 +244,23 @@ class Call:
         self._log(None, None, failure=type(exc).__name__)
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         error = cls(self.redact(f"{type(exc).__name__}: {exc}"), retries=self.attempt - 1)
+        # Without a key, a write that may have reached the server must not be sent again.
         safe = not self.spec.is_write or self.idempotency_key is not None
         error.should_retry = safe or isinstance(exc, _NOT_SENT)
+        self._last_error = error
         return error
 
     def info(self, response: httpx.Response) -> ResponseInfo:
         """What a caller may learn about the call that produced a result."""
         return ResponseInfo(
             status_code=response.status_code,
-            request_id=response.headers.get("request-id") or response.headers.get("x-request-id"),
+            request_id=request_id_of(response),
             retries=self.attempt - 1,
             elapsed_ms=(self.settings.clock() - self.started) * 1000,
         )
 
     def redact(self, text: str) -> str:
+        """``text`` with the API key masked (servers do echo keys back in error messages)."""
         key = self.settings.api_key
         return text.replace(key, "***") if key and key in text else text
 
@@ -192,7 +272,23 @@ class Call:
             retries=max(0, self.attempt - 1),
         )
         error.should_retry = False
+        # The failure that used up the time is the interesting part; keep it reachable.
+        error.__cause__ = self._last_error
         return error
+
+    def _log_retry(self, retry_state: tenacity.RetryCallState) -> None:
+        if not logger.isEnabledFor(20):
+            return
+        outcome = retry_state.outcome
+        reason = outcome.exception() if outcome is not None else None
+        logger.info(
+            "%s %s retrying in %.2fs after attempt=%d (%s)",
+            self.spec.method,
+            self.spec.path,
+            getattr(retry_state.next_action, "sleep", 0.0),
+            self.attempt,
+            type(reason).__name__,
+        )
 
     def _log(self, status: int | None, request_id: str | None, failure: str = "") -> None:
         if not logger.isEnabledFor(20):  # INFO; checked first to keep the hot path cheap
@@ -207,8 +303,11 @@ class Call:
             elapsed,
             request_id,
         )
-        if logger.isEnabledFor(10) and self.spec.params:
-            logger.debug("params: %s", self.redact(urlencode(self.spec.params)))
+        if logger.isEnabledFor(10):
+            if self.spec.params:
+                logger.debug("params: %s", self.redact(urlencode(self.spec.params)))
+            if self.idempotency_key is not None:
+                logger.debug("idempotency_key: %s", self.idempotency_key)
 
 
 def _given(value: Any, default: Any) -> Any:

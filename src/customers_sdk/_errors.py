@@ -102,7 +102,8 @@ class UnsupportedOperationError(CustomersError):
 class APIConnectionError(CustomersError):
     """No usable HTTP response: connection refused or reset, DNS, TLS, a truncated body.
 
-    ``retries`` is how many retries were made before giving up.
+    ``retries`` is how many retries were made before giving up; ``request_id`` is always
+    ``None`` (no response came back) and is there so every error can be read the same way.
 
     Example:
         >>> from customers_sdk import APIConnectionError, APITimeoutError
@@ -113,6 +114,7 @@ class APIConnectionError(CustomersError):
     def __init__(self, message: str = "Connection error.", *, retries: int = 0) -> None:
         super().__init__(message)
         self.retries = retries
+        self.request_id: str | None = None
         # Set by the transport: whether another attempt could succeed and do no harm.
         self.should_retry = False
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -44,11 +45,27 @@ class TokenBucket:
 
     def reserve(self) -> float:
         """Take one slot; return the seconds to wait before using it (0.0 when free now)."""
+        wait = self.reserve_within(math.inf)
+        assert wait is not None
+        return wait
+
+    def reserve_within(self, max_wait: float) -> float | None:
+        """Take one slot only if it comes in less than ``max_wait`` seconds; else ``None``.
+
+        A refused slot is not booked, so a call that gives up (its deadline is nearer than
+        its slot) does not push back everyone queued after it.
+
+        Example:
+            >>> bucket = TokenBucket(rate=1, clock=lambda: 0.0)
+            >>> bucket.reserve_within(0.5), bucket.reserve_within(0.5), bucket.reserve()
+            (0.0, None, 1.0)
+        """
         with self._lock:
             now = self._clock()
-            self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
-            self._updated = now
-            self._tokens -= 1.0
-            if self._tokens >= 0:
-                return 0.0
-            return -self._tokens / self.rate
+            refilled = min(self.burst, self._tokens + (now - self._updated) * self.rate)
+            self._tokens, self._updated = refilled, now
+            wait = 0.0 if refilled >= 1.0 else (1.0 - refilled) / self.rate
+            if wait > 0 and wait >= max_wait:
+                return None
+            self._tokens = refilled - 1.0
+            return wait

@@ -1,16 +1,23 @@
 """The retry policy, written once for the sync and async clients and built on tenacity.
 
-What is retried: connection failures, timeouts, protocol errors, and 408/409/429/5xx. A
-``Stripe-Should-Retry`` or ``X-Should-Retry`` header overrides that either way. ``Retry-After``
+What is retried: connection failures, timeouts, protocol errors, and 408/409/429/500/502/503/504.
+A ``Stripe-Should-Retry`` or ``X-Should-Retry`` header overrides that either way. ``Retry-After``
 (seconds or an HTTP date) and ``retry-after-ms`` are honoured up to a cap; a longer wait is not
-waited out but raised, so the caller decides. Waits are exponential with equal jitter.
+waited out but raised, so the caller decides. Otherwise waits are exponential with equal jitter:
+retry *n* waits between ``initial_wait * 2**(n-1) / 2`` and ``initial_wait * 2**(n-1)``, capped at
+``max_wait`` (defaults: 0.25-0.5 s, 0.5-1 s, 1-2 s, ... never more than 8 s).
+
+Whether an error may be retried at all (a write without an idempotency key may not) is decided
+per attempt by :class:`customers_sdk._call.Call`, which sets ``should_retry`` on the error.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -45,29 +52,55 @@ async def async_sleep(seconds: float) -> None:
 
 
 def parse_retry_after(headers: httpx.Headers, now: float | None = None) -> float | None:
-    """Seconds the server asked us to wait, from ``retry-after-ms`` or ``Retry-After``."""
-    millis = headers.get("retry-after-ms")
+    """Seconds the server asked us to wait, from ``retry-after-ms`` or ``Retry-After``.
+
+    ``Retry-After`` may be seconds or an HTTP date (compared with ``now``, epoch seconds,
+    default the wall clock). A value in the past is 0; an unreadable one is ignored (``None``).
+
+    Example:
+        >>> parse_retry_after(httpx.Headers({"Retry-After": "2"}))
+        2.0
+        >>> parse_retry_after(httpx.Headers({"retry-after-ms": "250", "Retry-After": "9"}))
+        0.25
+    """
+    millis = _seconds(headers.get("retry-after-ms"))
     if millis is not None:
-        try:
-            return max(0.0, float(millis) / 1000)
-        except ValueError:
-            pass
+        return millis / 1000
     value = headers.get("retry-after")
     if value is None:
         return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
+    seconds = _seconds(value)
+    if seconds is not None:
+        return seconds
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
         return None
+    if when.tzinfo is None:  # "-0000" in an HTTP date means UTC, not local time
+        when = when.replace(tzinfo=timezone.utc)
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
+def _seconds(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    # "inf" would never end and "nan" compares false with everything: treat both as unreadable.
+    return max(0.0, seconds) if math.isfinite(seconds) else None
+
+
 def should_retry_header(headers: httpx.Headers) -> bool | None:
-    """The server's own verdict, if it gave one."""
+    """The server's own verdict, if it gave one (``Stripe-Should-Retry`` or ``X-Should-Retry``).
+
+    Example:
+        >>> should_retry_header(httpx.Headers({"Stripe-Should-Retry": "false"}))
+        False
+        >>> should_retry_header(httpx.Headers()) is None
+        True
+    """
     value: str | None = headers.get("stripe-should-retry") or headers.get("x-should-retry")
     if value is None:
         return None
@@ -75,6 +108,7 @@ def should_retry_header(headers: httpx.Headers) -> bool | None:
 
 
 def is_retryable(exc: BaseException) -> bool:
+    """Only our own errors, and only those the call marked as safe to repeat, are retried."""
     return isinstance(exc, CustomersError) and bool(getattr(exc, "should_retry", False))
 
 
@@ -134,6 +168,7 @@ class RetryPolicy:
         }
 
     def accepts_retry_after(self, retry_after: float | None) -> bool:
+        """False when the server asks for a longer wait than we honour (then: raise at once)."""
         return retry_after is None or retry_after <= self.max_retry_after
 
 
@@ -145,4 +180,6 @@ class _StopBeforeDeadline(tenacity.stop.stop_base):
         self.clock = clock
 
     def __call__(self, retry_state: tenacity.RetryCallState) -> bool:
-        return self.clock() + (retry_state.upcoming_sleep or 0.0) >= self.deadline_at
+        # tenacity >= 8.4 computes the wait before asking us, so the wait counts too.
+        upcoming = getattr(retry_state, "upcoming_sleep", None) or 0.0
+        return self.clock() + upcoming >= self.deadline_at
