@@ -27,7 +27,7 @@ from ._errors import (
     UnprocessableEntityError,
     UnsupportedOperationError,
 )
-from ._filters import Condition, Filter, FilterGroup, where
+from ._filters import Condition, Filter, FilterGroup, FilterLike, FilterOp, where
 from ._models import Customer, Pagination, Plan, ResponseInfo, Subscription, SubscriptionStatus
 from ._pagination import AsyncPage, AsyncPageRequest, Page
 from ._retry import RetryPolicy
@@ -50,6 +50,8 @@ __all__ = [
     "CustomersError",
     "Filter",
     "FilterGroup",
+    "FilterLike",
+    "FilterOp",
     "InternalServerError",
     "InvalidParameterError",
     "NOT_GIVEN",

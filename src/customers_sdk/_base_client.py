@@ -4,14 +4,15 @@ reading results. :class:`CustomersClient` and :class:`AsyncCustomersClient` only
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
 from ._call import Settings, to_timeout
 from ._dialects import CursorDialect, Dialect, OffsetDialect, PageContent, StripeDialect
-from ._errors import InvalidParameterError
+from ._errors import InvalidParameterError, ResponseValidationError
 from ._filters import FilterLike
 from ._logging import setup_from_env
 from ._models import Customer, ResponseInfo
@@ -69,7 +70,9 @@ class BaseClient(Generic[HttpT]):
             raise InvalidParameterError("max_retries must be an int >= 0", param="max_retries")
         limiter = None
         if max_requests_per_second is not None:
-            if max_requests_per_second <= 0:
+            rate: object = max_requests_per_second
+            # `not rate > 0` also rejects NaN; bool is an int but never a meant rate.
+            if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not rate > 0:
                 raise InvalidParameterError(
                     "max_requests_per_second must be > 0", param="max_requests_per_second"
                 )
@@ -248,7 +251,8 @@ class BaseClient(Generic[HttpT]):
         self, query: Query, response: httpx.Response
     ) -> tuple[PageContent, Query | None]:
         dialect = self._settings.dialect
-        content = dialect.read_page(response, query)
+        with self._redacting():
+            content = dialect.read_page(response, query)
         return content, dialect.next_query(query, content)
 
     def _spec(
@@ -284,9 +288,24 @@ class BaseClient(Generic[HttpT]):
         return dialect.build_delete(customer_id)
 
     def _customer(self, response: httpx.Response, info: ResponseInfo) -> Customer:
-        customer = self._settings.dialect.read_customer(response)
+        with self._redacting():
+            customer = self._settings.dialect.read_customer(response)
         customer._response_info = info
         return customer
+
+    @contextmanager
+    def _redacting(self) -> Iterator[None]:
+        # An unreadable body is quoted in the error; a server that echoes the key must not
+        # make us print it.
+        try:
+            yield
+        except ResponseValidationError as exc:
+            key = self._settings.api_key
+            if key in exc.message or key in exc.excerpt:
+                exc.excerpt = exc.excerpt.replace(key, "***")
+                exc.message = exc.message.replace(key, "***")
+                exc.args = (exc.message,)
+            raise
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(dialect={self.dialect!r}, base_url={self.base_url!r})"

@@ -58,8 +58,17 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 def to_timeout(timeout: Timeout) -> httpx.Timeout:
-    """A float, ``None`` or ``httpx.Timeout`` as an ``httpx.Timeout``."""
-    return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+    """A float, ``None`` or ``httpx.Timeout`` as an ``httpx.Timeout``; anything else (a string,
+    a negative or NaN number) is an :class:`InvalidParameterError` before anything is sent."""
+    if isinstance(timeout, httpx.Timeout) or timeout is None:
+        return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(None)
+    valid = isinstance(timeout, (int, float)) and not isinstance(timeout, bool)
+    if not valid or not timeout >= 0:  # `not >=` also rejects NaN
+        raise InvalidParameterError(
+            f"timeout must be seconds >= 0, None or an httpx.Timeout, got {timeout!r}",
+            param="timeout",
+        )
+    return httpx.Timeout(timeout)
 
 
 @dataclass(frozen=True)

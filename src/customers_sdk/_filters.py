@@ -145,7 +145,8 @@ def check_filter(document: Any, _path: str = "filters") -> dict[str, Any]:
     Raises :class:`InvalidParameterError` naming the first problem and where it is.
     """
     if isinstance(document, Filter):
-        return document.to_dict()
+        # Re-check: a FilterGroup built by hand may be empty or have an unknown kind.
+        document = document.to_dict()
     if not isinstance(document, Mapping):
         raise InvalidParameterError(f"{_path} must be a dict or a Filter", param="filters")
     keys = set(document)

@@ -84,7 +84,8 @@ def parse_customers(
 ) -> list[Customer]:
     try:
         return [Customer.model_validate(normalize(raw)) for raw in raw_items]
-    except (ValidationError, TypeError, AttributeError) as exc:
+    # ValidationError is a ValueError; the others come from normalize() on odd shapes.
+    except (ValueError, TypeError, AttributeError, LookupError) as exc:
         raise invalid_response(response, f"a customer object is malformed: {_first(exc)}") from exc
 
 

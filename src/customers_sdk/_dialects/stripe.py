@@ -92,10 +92,11 @@ def _normalize_subscription(raw: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(first, Mapping):
         for key in ("current_period_start", "current_period_end"):
             sub.setdefault(key, first.get(key))
-        if not isinstance(sub.get("plan"), Mapping):
-            sub["plan"] = _normalize_plan(first)
-    elif isinstance(sub.get("plan"), Mapping):
+    # A top-level (legacy) plan wins, but is mapped like one on an item.
+    if isinstance(sub.get("plan"), Mapping):
         sub["plan"] = _normalize_plan({"plan": sub["plan"]})
+    elif isinstance(first, Mapping):
+        sub["plan"] = _normalize_plan(first)
     return sub
 
 

@@ -1,0 +1,213 @@
+"""Shared fixtures: ``anyio_backend``, ``mock_api`` (respx), and the sync/async ``drive``.
+
+``drive`` runs one test body against :class:`CustomersClient` *and*
+:class:`AsyncCustomersClient`; see ``tests/sdk_driver.py`` for the :class:`Drive` it yields and
+the :class:`Driver` (one blocking API over either client) that ``drive.stripe(...)``,
+``drive.offset(...)`` and ``drive.cursor(...)`` return. Opt a test into trio too with
+``@pytest.mark.parametrize("drive", ["sync", "async", "trio"], indirect=True)``.
+
+Tests import the types and the unit-test wire helpers from here::
+
+    from conftest import API_KEY, COLLECTIONS, Drive, Driver, page_body, wire_customer
+
+Keep this the only ``conftest.py`` in the tree: mypy would see two modules named ``conftest``.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx._transports.default as httpx_default_transport
+import pytest
+import respx
+from anyio.from_thread import start_blocking_portal
+
+from sdk_driver import MODES, Drive, DrivenPage, Driver, EventLoopThread
+
+__all__ = [
+    "API_KEY",
+    "BASE_URLS",
+    "COLLECTIONS",
+    "DIALECTS",
+    "MODES",
+    "Drive",
+    "DrivenPage",
+    "Driver",
+    "page_body",
+    "unit_driver",
+    "wire_customer",
+]
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _shared_ssl_context() -> Iterator[None]:
+    """Reuse one SSL context per configuration across every client the tests build.
+
+    Each ``httpx.Client`` loads the CA bundle (~60 ms); hundreds of clients would make the unit
+    suite slow for nothing. Sharing one context between clients is what httpx recommends.
+    """
+    # httpx >= 0.28 builds contexts here; on other versions, skip the speed-up.
+    original: Callable[..., ssl.SSLContext] | None = getattr(
+        httpx_default_transport, "create_ssl_context", None
+    )
+    if original is None:
+        yield
+        return
+    cache: dict[tuple[bool, bool], ssl.SSLContext] = {}
+
+    def cached(verify: Any = True, cert: Any = None, trust_env: bool = True) -> ssl.SSLContext:
+        if not isinstance(verify, bool) or cert is not None:
+            return original(verify=verify, cert=cert, trust_env=trust_env)
+        key = (verify, trust_env)
+        if key not in cache:
+            cache[key] = original(verify=verify, trust_env=trust_env)
+        return cache[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(httpx_default_transport, "create_ssl_context", cached)
+        yield
+
+
+@pytest.fixture
+def mock_api() -> Iterator[respx.MockRouter]:
+    """A respx router mocking httpx's default transports; unmatched requests fail the test.
+
+    Routes need not all be called (bad-input tests register one and assert it was *not*).
+    A caller-owned client with a transport of its own (``httpx.MockTransport``, the sandbox's)
+    bypasses it, as it should.
+    """
+    with respx.mock(using="httpx", assert_all_called=False, assert_all_mocked=True) as router:
+        yield router
+
+
+@pytest.fixture(scope="session")
+def _asyncio_loop() -> Iterator[EventLoopThread]:
+    # One event loop thread for the session: starting one per test costs ~10 ms, and one
+    # shared loop still gives every test a single loop for all its calls.
+    with start_blocking_portal("asyncio") as portal:
+        yield EventLoopThread(portal)
+
+
+@pytest.fixture(scope="session")
+def _trio_loop() -> Iterator[EventLoopThread]:
+    with start_blocking_portal("trio") as portal:
+        yield EventLoopThread(portal)
+
+
+@pytest.fixture(params=MODES)
+def drive(request: pytest.FixtureRequest) -> Iterator[Drive]:
+    """The sync/async matrix: every test using it runs once per client class.
+
+    A test can add trio (the async client on a trio loop) with
+    ``@pytest.mark.parametrize("drive", ["sync", "async", "trio"], indirect=True)``.
+    """
+    loop: EventLoopThread | None = None
+    if request.param == "async":
+        loop = request.getfixturevalue("_asyncio_loop")
+    elif request.param == "trio":
+        loop = request.getfixturevalue("_trio_loop")
+    drive = Drive(request.param, loop)
+    try:
+        yield drive
+    finally:
+        drive.close_all()
+
+
+# -- unit-test helpers: wire shapes of each dialect, for respx routes ---------------------------
+API_KEY = "sk_test_unit_4eC39HqLyjWDarjtT1zdp7dc"
+DIALECTS = ("stripe", "offset", "cursor")
+BASE_URLS = {
+    "stripe": "https://api.stripe.com",
+    "offset": "https://offset.test",
+    "cursor": "https://cursor.test",
+}
+COLLECTIONS = {
+    "stripe": "https://api.stripe.com/v1/customers",
+    "offset": "https://offset.test/api/public/customers",
+    "cursor": "https://cursor.test/v1/customers",
+}
+
+
+def unit_driver(drive: Drive, dialect: str, **options: Any) -> Driver:
+    """A driver for ``dialect`` at its unit-test base URL, with the unit key and no retries
+    (so an error status is raised at once); ``options`` override those defaults."""
+    settings: dict[str, Any] = {
+        "api_key": API_KEY,
+        "base_url": BASE_URLS[dialect],
+        "max_retries": 0,
+    }
+    settings.update(options)
+    return drive.dialect(dialect, **settings)
+
+
+def wire_customer(dialect: str, index: int, **fields: Any) -> dict[str, Any]:
+    """Customer number ``index`` as ``dialect`` sends it (``fields`` override or add keys)."""
+    created = 1_700_000_000 + index
+    raw: dict[str, Any]
+    if dialect == "stripe":
+        raw = {
+            "id": f"cus_{index:04d}",
+            "object": "customer",
+            "created": created,
+            "email": f"user{index}@example.com",
+            "name": f"User {index}",
+            "phone": None,
+            "metadata": {"n": str(index)},
+            "livemode": False,
+        }
+    elif dialect == "offset":
+        raw = {
+            "id": str(1000 + index),
+            "email": f"user{index}@example.com",
+            "firstName": "User",
+            "lastName": str(index),
+            "phone": None,
+            "stripeCustomerId": f"cus_{index:04d}",
+            "hasActiveSubscription": False,
+            "createdAt": f"2023-11-14T22:{index // 60 % 60:02d}:{index % 60:02d}.000Z",
+            "updatedAt": "2024-01-15T00:00:00.000Z",
+        }
+    else:
+        raw = {
+            "object": "customer",
+            "id": f"c_{index:04d}",
+            "live": False,
+            "created_at": created * 1000,
+            "email": f"user{index}@example.com",
+            "metadata": {"n": str(index)},
+            "name": f"User {index}",
+            "phone": None,
+        }
+    raw.update(fields)
+    return raw
+
+
+def page_body(
+    dialect: str,
+    items: list[dict[str, Any]],
+    *,
+    has_more: bool,
+    offset: int = 0,
+    limit: int = 50,
+    total: int | None = None,
+) -> dict[str, Any]:
+    """A list response of ``dialect`` holding ``items``."""
+    if dialect == "offset":
+        pagination = {
+            "total": offset + len(items) if total is None else total,
+            "limit": limit,
+            "offset": offset,
+            "hasMore": has_more,
+        }
+        return {"data": items, "pagination": pagination}
+    body: dict[str, Any] = {"object": "list", "data": items, "has_more": has_more}
+    if dialect == "stripe":
+        body["url"] = "/v1/customers"
+    return body

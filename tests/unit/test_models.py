@@ -1,0 +1,262 @@
+"""The pydantic models: one Customer for every dialect, Stripe's own fixtures, timestamps."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from customers_sdk import (
+    Customer,
+    Pagination,
+    Plan,
+    ResponseInfo,
+    Subscription,
+    SubscriptionStatus,
+)
+from customers_sdk._dialects import CursorDialect, OffsetDialect, StripeDialect
+
+# A verbatim copy of /work/shared/fixtures/stripe-openapi-fixtures.json (Stripe's published
+# OpenAPI fixtures), kept in the repository so the test runs anywhere.
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "stripe-openapi-fixtures.json"
+
+
+def _stripe_fixtures() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(FIXTURES.read_text())
+    return loaded
+
+
+def _read(dialect: Any, body: Any) -> Customer:
+    customer: Customer = dialect.read_customer(httpx.Response(200, json=body))
+    return customer
+
+
+UTC = timezone.utc
+
+
+# -- Stripe's own fixtures ----------------------------------------------------------------------
+def test_stripe_fixture_customer_parses_with_every_field() -> None:
+    raw = _stripe_fixtures()["customer"]
+    customer = _read(StripeDialect(), raw)
+
+    assert customer.id == raw["id"]
+    assert customer.created_at == datetime.fromtimestamp(raw["created"], UTC)
+    assert customer.live is raw["livemode"]
+    assert customer.email is None
+    assert customer.name is None
+    assert customer.phone is None
+    assert customer.metadata == {}
+    assert customer.deleted is False
+    mapped = {"id", "created", "livemode", "email", "name", "phone", "metadata"}
+    for key in set(raw) - mapped:
+        assert customer.extra[key] == raw[key], key
+    # Nested objects stay whole, not flattened or dropped.
+    assert customer.extra["discount"]["source"] == {"coupon": None, "type": "coupon"}
+    assert customer.extra["invoice_settings"]["rendering_options"]["template"] is None
+    assert customer.extra["address"]["line1"] is None
+    assert customer.to_dict()["invoice_settings"] == raw["invoice_settings"]
+
+
+def test_stripe_fixture_deleted_customer_parses() -> None:
+    raw = _stripe_fixtures()["deleted_customer"]
+    customer = _read(StripeDialect(), raw)
+    assert (customer.id, customer.deleted, customer.extra["object"]) == (
+        raw["id"],
+        True,
+        "customer",
+    )
+    assert customer.email is None
+    assert customer.metadata == {}
+
+
+def test_stripe_fixture_subscription_parses_through_an_expanded_customer() -> None:
+    raw_sub = _stripe_fixtures()["subscription"]
+    raw = dict(_stripe_fixtures()["customer"])
+    raw["subscriptions"] = {"object": "list", "data": [raw_sub], "has_more": False}
+
+    customer = _read(StripeDialect(), raw)
+
+    assert customer.subscriptions is not None
+    (sub,) = customer.subscriptions
+    item = raw_sub["items"]["data"][0]
+    price = item["price"]
+    assert sub.id == raw_sub["id"]
+    assert sub.status is SubscriptionStatus.ACTIVE
+    assert sub.current_period_start == datetime.fromtimestamp(item["current_period_start"], UTC)
+    assert sub.current_period_end == datetime.fromtimestamp(item["current_period_end"], UTC)
+    assert sub.plan == Plan(
+        stripe_price_id=price["id"],
+        name=price["nickname"],
+        amount=price["unit_amount"],
+        currency=price["currency"],
+        interval=price["recurring"]["interval"],
+    )
+    assert sub.extra["billing_schedules"] == raw_sub["billing_schedules"]
+    assert sub.extra["pending_update"]["discount"]["id"] == "obj_123"
+    assert customer.has_active_subscription is True
+
+
+def test_stripe_legacy_subscription_plan_is_mapped() -> None:
+    raw = {
+        "id": "cus_1",
+        "subscriptions": [
+            {
+                "id": "sub_1",
+                "status": "past_due",
+                "plan": {"id": "plan_1", "amount": 900, "currency": "eur", "interval": "year"},
+            }
+        ],
+    }
+    (sub,) = _read(StripeDialect(), raw).subscriptions or []
+    assert sub.plan == Plan(stripe_price_id="plan_1", amount=900, currency="eur", interval="year")
+    assert sub.is_active is False
+
+
+def test_stripe_subscription_without_price_or_plan_has_no_plan() -> None:
+    raw = {"id": "cus_1", "subscriptions": [{"id": "sub_1", "items": {"data": [{"id": "si"}]}}]}
+    (sub,) = _read(StripeDialect(), raw).subscriptions or []
+    assert sub.plan is None
+    assert sub.status is None
+
+
+# -- enums and derived fields ---------------------------------------------------------------------
+def test_stripe_top_level_plan_wins_over_items_and_is_mapped() -> None:
+    plan = {"id": "plan_1", "object": "plan", "amount": 900, "currency": "eur",
+            "interval": "month", "nickname": "Basic"}  # fmt: skip
+    item = {"id": "si_1", "price": {"id": "price_2", "unit_amount": 1}, "current_period_end": 9}
+    raw = {
+        "id": "cus_1",
+        "subscriptions": [{"id": "sub_1", "plan": plan, "items": {"data": [item]}}],
+    }
+    (sub,) = _read(StripeDialect(), raw).subscriptions or []
+    assert sub.plan == Plan(
+        stripe_price_id="plan_1", name="Basic", amount=900, currency="eur", interval="month"
+    )
+    assert sub.current_period_end == datetime.fromtimestamp(9, UTC)
+
+
+def test_known_statuses_print_as_their_value() -> None:
+    assert str(SubscriptionStatus.PAST_DUE) == "past_due"
+    assert f"{SubscriptionStatus.TRIALING:>9}" == " trialing"
+    assert [s.value for s in SubscriptionStatus if s.value in {"active", "trialing"}] == [
+        "active",
+        "trialing",
+    ]
+
+
+def test_unknown_subscription_status_is_kept_as_str() -> None:
+    sub = Subscription(id="sub_1", status="on_hold")
+    assert sub.status == "on_hold"
+    assert not isinstance(sub.status, SubscriptionStatus)
+    assert sub.is_active is False
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        (["active"], True),
+        (["trialing"], True),
+        (["canceled", "trialing"], True),
+        (["past_due", "canceled", "unpaid", "on_hold"], False),
+        ([], False),
+    ],
+)
+def test_has_active_subscription_is_derived_when_absent(
+    statuses: list[str], expected: bool
+) -> None:
+    subs = [{"id": f"sub_{i}", "status": s} for i, s in enumerate(statuses)]
+    assert Customer(id="c", subscriptions=subs).has_active_subscription is expected
+
+
+def test_has_active_subscription_sent_by_server_wins_and_unknown_stays_none() -> None:
+    sent = Customer(id="c", has_active_subscription=True, subscriptions=[])
+    assert sent.has_active_subscription is True
+    assert Customer(id="c").has_active_subscription is None
+
+
+# -- timestamps ---------------------------------------------------------------------------------
+EXPECTED = datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)  # epoch 1_700_000_000
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        1_700_000_000,
+        "2023-11-14T22:13:20Z",
+        "2023-11-14T22:13:20.000Z",
+        "2023-11-15T00:13:20+02:00",
+        "2023-11-14T17:13:20-05:00",
+        "2023-11-14T22:13:20",
+        datetime(2023, 11, 14, 22, 13, 20),
+        datetime(2023, 11, 15, 7, 13, 20, tzinfo=timezone(timedelta(hours=9))),
+    ],
+)
+def test_timestamps_become_aware_utc(value: Any) -> None:
+    created = Customer(id="c", created_at=value).created_at
+    assert created == EXPECTED
+    assert created is not None
+    assert created.utcoffset() == timedelta(0)
+
+
+def test_dialect_timestamps_seconds_milliseconds_and_iso() -> None:
+    stripe = _read(StripeDialect(), {"id": "s", "created": 1_700_000_000})
+    cursor = _read(CursorDialect(), {"id": "c", "created_at": 1_700_000_000_123})
+    offset = _read(OffsetDialect(), {"id": "o", "createdAt": "2023-11-14T22:13:20.123Z"})
+    millis = EXPECTED + timedelta(milliseconds=123)
+    assert stripe.created_at == EXPECTED
+    assert cursor.created_at == millis
+    assert offset.created_at == millis
+    for customer in (stripe, cursor, offset):
+        assert customer.created_at is not None
+        assert customer.created_at.tzinfo is UTC
+
+
+def test_cursor_small_millisecond_values_are_not_mistaken_for_seconds() -> None:
+    # 86_400_000 ms is one day; read as seconds it would be 1972.
+    customer = _read(CursorDialect(), {"id": "c", "created_at": 86_400_000, "updated_at": None})
+    assert customer.created_at == datetime(1970, 1, 2, tzinfo=UTC)
+    assert customer.updated_at is None
+
+
+# -- models ---------------------------------------------------------------------------------------
+def test_customer_defaults_extras_and_to_dict() -> None:
+    customer = Customer(id="c", created_at=0, favourite_colour="teal", nested={"a": [1, 2]})
+    assert customer.metadata == {}
+    assert customer.deleted is False
+    assert customer.extra == {"favourite_colour": "teal", "nested": {"a": [1, 2]}}
+    assert customer.response_info is None
+    dumped = customer.to_dict()
+    assert dumped["created_at"] == "1970-01-01T00:00:00Z"
+    assert dumped["favourite_colour"] == "teal"
+    assert json.loads(json.dumps(dumped)) == dumped
+
+
+def test_repr_names_the_customer() -> None:
+    text = repr(Customer(id="cus_1", email="ada@example.com", created_at=0))
+    assert text.startswith("Customer(")
+    assert "cus_1" in text
+    assert "ada@example.com" in text
+
+
+def test_metadata_must_be_a_mapping_of_strings() -> None:
+    with pytest.raises(ValueError, match="metadata"):
+        Customer(id="c", metadata=["not", "a", "dict"])
+
+
+def test_pagination_plan_and_response_info() -> None:
+    pagination = Pagination(total=150, limit=10, offset=20, has_more=True)
+    assert (pagination.total, pagination.limit, pagination.offset, pagination.has_more) == (
+        150,
+        10,
+        20,
+        True,
+    )
+    assert Plan(amount=4999, currency="usd").interval is None
+    info = ResponseInfo(status_code=200, request_id="req_1", retries=0, elapsed_ms=1.5)
+    assert info.request_id == "req_1"
+    with pytest.raises(AttributeError):
+        info.request_id = "other"  # type: ignore[misc]

@@ -1,0 +1,328 @@
+"""Pages and auto-pagination for all three dialects, sync and async.
+
+A small paging fake per dialect answers from a list of customers the way the real API does, so
+the walks, request counts and carried filters below are computed, not scripted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from conftest import COLLECTIONS, DIALECTS, Drive, Driver, page_body, unit_driver, wire_customer
+from customers_sdk import AsyncPage, Page, where
+from customers_sdk._request import ListQuery
+
+CURSOR_DIALECTS = ("stripe", "cursor")
+DEFAULT_LIMIT = {"stripe": 10, "offset": 50, "cursor": 50}
+
+
+@dataclass
+class FakeList:
+    """One dialect's list endpoint over ``count`` customers (newest first, as the APIs do)."""
+
+    dialect: str
+    count: int
+    # Every page says has_more=True, even the empty one past the end (a lying server).
+    always_more: bool = False
+    # The offset dialect's `total` as the server reports it (None: the true count).
+    reported_total: int | None = None
+    requests: list[httpx.Request] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.items = [wire_customer(self.dialect, i) for i in range(self.count)]
+        self.ids = [item["id"] for item in self.items]
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        params = request.url.params
+        limit = int(params.get("limit", DEFAULT_LIMIT[self.dialect]))
+        if self.dialect == "offset":
+            start = int(params.get("offset", 0))
+            chunk = self.items[start : start + limit]
+            more = start + limit < self.count or self.always_more
+            total = self.count if self.reported_total is None else self.reported_total
+            body = page_body("offset", chunk, has_more=more, offset=start, limit=limit, total=total)
+            return httpx.Response(200, json=body)
+        if "ending_before" in params:
+            end = self.ids.index(params["ending_before"])
+            begin = max(0, end - limit)
+            chunk, more = self.items[begin:end], begin > 0
+        else:
+            after = params.get("starting_after")
+            begin = 0 if after is None else self.ids.index(after) + 1
+            chunk = self.items[begin : begin + limit]
+            more = begin + limit < self.count
+        more = more or self.always_more
+        return httpx.Response(200, json=page_body(self.dialect, chunk, has_more=more))
+
+    def sent(self, name: str) -> list[str | None]:
+        return [request.url.params.get(name) for request in self.requests]
+
+
+def _serve(mock_api: respx.MockRouter, dialect: str, count: int, *, lie: bool = False) -> FakeList:
+    fake = FakeList(dialect, count, always_more=lie)
+    mock_api.get(COLLECTIONS[dialect]).mock(side_effect=fake)
+    return fake
+
+
+def _client(drive: Drive, dialect: str) -> Driver:
+    return unit_driver(drive, dialect)
+
+
+# -- forward walks ------------------------------------------------------------------------------
+@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize(("count", "limit", "requests"), [(7, 3, 3), (6, 3, 2), (1, 5, 1)])
+def test_iteration_walks_every_customer_in_order(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str, count: int, limit: int, requests: int
+) -> None:
+    fake = _serve(mock_api, dialect, count)
+    walked = _client(drive, dialect).list_all(limit=limit)
+    assert [c.id for c in walked] == fake.ids
+    # (6, 3): the last page is exactly full and says has_more=false: no extra request.
+    assert len(fake.requests) == requests
+    assert fake.sent("limit") == [str(limit)] * requests
+
+
+@pytest.mark.parametrize("dialect", CURSOR_DIALECTS)
+def test_cursor_pages_continue_from_the_last_id(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str
+) -> None:
+    fake = _serve(mock_api, dialect, 7)
+    _client(drive, dialect).list_all(limit=3)
+    assert fake.sent("starting_after") == [None, fake.ids[2], fake.ids[5]]
+    assert fake.sent("ending_before") == [None, None, None]
+
+
+def test_offset_pages_advance_by_the_items_received(
+    drive: Drive, mock_api: respx.MockRouter
+) -> None:
+    fake = _serve(mock_api, "offset", 12)
+    walked = _client(drive, "offset").list_all(limit=5, offset=2)
+    assert [c.id for c in walked] == fake.ids[2:]
+    assert fake.sent("offset") == ["2", "7"]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_empty_first_page_makes_one_request(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str
+) -> None:
+    fake = _serve(mock_api, dialect, 0)
+    client = _client(drive, dialect)
+    page = client.first_page()
+    assert page.data == []
+    assert page.has_more is False
+    assert page.next_page() is None
+    assert client.list_all() == []
+    assert len(fake.requests) == 2  # one per call above, none for next_page()
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_empty_page_claiming_more_ends_the_walk(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str
+) -> None:
+    fake = _serve(mock_api, dialect, 4, lie=True)
+    walked = _client(drive, dialect).list_all(limit=2)
+    assert [c.id for c in walked] == fake.ids
+    # Pages 1 and 2 hold the customers; page 3 is empty though it says has_more: stop there.
+    assert len(fake.requests) == 3
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_next_page_returns_none_without_a_request_at_the_end(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str
+) -> None:
+    fake = _serve(mock_api, dialect, 4)
+    first = _client(drive, dialect).first_page(limit=2)
+    second = first.next_page()
+    assert second is not None
+    assert (first.ids, second.ids) == (fake.ids[:2], fake.ids[2:])
+    assert second.has_more is False
+    assert second.next_page() is None
+    assert second.next_page() is None
+    assert len(fake.requests) == 2
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_iter_pages_yields_each_page_once(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str
+) -> None:
+    fake = _serve(mock_api, dialect, 9)
+    pages = _client(drive, dialect).pages(limit=4)
+    assert [p.ids for p in pages] == [fake.ids[0:4], fake.ids[4:8], fake.ids[8:9]]
+    assert [p.has_more for p in pages] == [True, True, False]
+    assert [p.response_info.status_code for p in pages] == [200, 200, 200]
+    if dialect == "offset":
+        assert [p.pagination.offset for p in pages] == [0, 4, 8]
+        assert {p.pagination.total for p in pages} == {9}
+    assert len(fake.requests) == 3
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_iteration_is_lazy(drive: Drive, mock_api: respx.MockRouter, dialect: str) -> None:
+    fake = _serve(mock_api, dialect, 10)
+    client = _client(drive, dialect)
+    assert [c.id for c in client.take(3, limit=3)] == fake.ids[:3]
+    assert len(fake.requests) == 1
+    assert [c.id for c in client.take(4, limit=3)] == fake.ids[:4]
+    assert len(fake.requests) == 3  # 1 earlier + 2 for this walk, none ahead of need
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_iterating_a_page_object_walks_from_that_page(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str
+) -> None:
+    fake = _serve(mock_api, dialect, 5)
+    second = _client(drive, dialect).first_page(limit=2).next_page()
+    assert second is not None
+    assert [c.id for c in second] == fake.ids[2:]
+    assert [p.ids for p in second.iter_pages()] == [fake.ids[2:4], fake.ids[4:]]
+
+
+# -- backward -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("dialect", CURSOR_DIALECTS)
+def test_backward_walk_from_ending_before(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str
+) -> None:
+    fake = _serve(mock_api, dialect, 10)
+    cursor = fake.ids[7]
+    walked = _client(drive, dialect).list_all(limit=3, ending_before=cursor)
+    # Nearest the cursor first, all the way back to the newest customer.
+    assert [c.id for c in walked] == list(reversed(fake.ids[:7]))
+    assert fake.sent("ending_before") == [cursor, fake.ids[4], fake.ids[1]]
+    assert fake.sent("starting_after") == [None, None, None]
+
+
+@pytest.mark.parametrize("dialect", CURSOR_DIALECTS)
+def test_backward_pages_keep_wire_order(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str
+) -> None:
+    fake = _serve(mock_api, dialect, 6)
+    pages = _client(drive, dialect).pages(limit=2, ending_before=fake.ids[5])
+    assert [p.ids for p in pages] == [fake.ids[3:5], fake.ids[1:3], fake.ids[0:1]]
+
+
+# -- filters carried to every page -------------------------------------------------------------
+FILTERS: dict[str, dict[str, Any]] = {
+    "stripe": {"email": "user@example.com", "created": {"gte": 1_700_000_000}},
+    "offset": {"include_subscriptions": True},
+    "cursor": {"filters": where("email").contains("@example.com") | where("name").eq("x")},
+}
+CARRIED: dict[str, list[tuple[str, str]]] = {
+    "stripe": [("email", "user@example.com"), ("created[gte]", "1700000000")],
+    "offset": [("include_subscriptions", "true")],
+    "cursor": [
+        (
+            "filters",
+            '{"or":[{"field":"email","op":"contains","value":"@example.com"},'
+            '{"field":"name","op":"eq","value":"x"}]}',
+        )
+    ],
+}
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_filters_are_carried_to_every_page(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str
+) -> None:
+    fake = _serve(mock_api, dialect, 5)
+    _client(drive, dialect).list_all(limit=2, **FILTERS[dialect])
+    assert len(fake.requests) == 3
+    for request in fake.requests:
+        sent = list(request.url.params.multi_items())
+        for pair in CARRIED[dialect]:
+            assert pair in sent
+
+
+# -- offset concurrency ---------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("count", "limit", "concurrency"), [(23, 5, 4), (20, 5, 4), (23, 3, 2), (3, 5, 4), (0, 5, 4)]
+)
+def test_offset_concurrency_gives_identical_results_in_order(
+    drive: Drive, mock_api: respx.MockRouter, count: int, limit: int, concurrency: int
+) -> None:
+    fake = _serve(mock_api, "offset", count)
+    client = _client(drive, "offset")
+    sequential = [c.id for c in client.list_all(limit=limit)]
+    requests_sequential = len(fake.requests)
+    concurrent = [c.id for c in client.list_all(limit=limit, concurrency=concurrency)]
+    assert sequential == concurrent == fake.ids
+    # Same pages, none fetched twice or beyond the total.
+    assert len(fake.requests) - requests_sequential == requests_sequential
+    later = fake.sent("offset")[requests_sequential:]
+    assert sorted(int(o or 0) for o in later) == list(range(0, max(count, 1), limit))
+
+
+def test_offset_concurrency_continues_past_a_total_that_grew(
+    drive: Drive, mock_api: respx.MockRouter
+) -> None:
+    fake = _serve(mock_api, "offset", 13)
+    fake.reported_total = 10  # customers were added after the first page was counted
+    walked = _client(drive, "offset").list_all(limit=3, concurrency=2)
+    assert [c.id for c in walked] == fake.ids
+    assert sorted(int(o or 0) for o in fake.sent("offset")) == [0, 3, 6, 9, 12]
+
+
+def test_offset_concurrency_pages_are_in_order(drive: Drive, mock_api: respx.MockRouter) -> None:
+    fake = _serve(mock_api, "offset", 14)
+    pages = _client(drive, "offset").pages(limit=3, concurrency=4)
+    assert [p.pagination.offset for p in pages] == [0, 3, 6, 9, 12]
+    assert [c for p in pages for c in p.ids] == fake.ids
+
+
+@pytest.mark.parametrize("dialect", CURSOR_DIALECTS)
+def test_concurrency_on_cursor_dialects_walks_sequentially(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str
+) -> None:
+    fake = _serve(mock_api, dialect, 7)
+    walked = _client(drive, dialect).list_all(limit=3, concurrency=4)
+    assert [c.id for c in walked] == fake.ids
+    assert fake.sent("starting_after") == [None, fake.ids[2], fake.ids[5]]
+
+
+# -- page objects -------------------------------------------------------------------------------
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_page_exposes_its_query_and_a_short_repr(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str
+) -> None:
+    _serve(mock_api, dialect, 3)
+    page = _client(drive, dialect).first_page(limit=2).page
+    assert isinstance(page, (Page, AsyncPage))
+    assert repr(page) == f"{type(page).__name__}(items=2, has_more=True)"
+    assert isinstance(page.query, ListQuery)
+    assert page.query.limit == 2
+    nxt = page.next_page_query
+    assert isinstance(nxt, ListQuery)
+    assert nxt.limit == 2
+    assert "<table>" in page._repr_html_()
+
+
+# -- cursor prefetch and early stops ----------------------------------------------------------
+@pytest.mark.parametrize("dialect", CURSOR_DIALECTS)
+@pytest.mark.parametrize("concurrency", [1, 2])
+def test_stopping_early_leaves_no_request_behind(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str, concurrency: int
+) -> None:
+    fake = _serve(mock_api, dialect, 9)
+    taken = _client(drive, dialect).take(2, limit=3, concurrency=concurrency)
+    assert [c.id for c in taken] == fake.ids[:2]
+    # With prefetch the second page may have been asked for, never a third.
+    assert len(fake.requests) <= min(concurrency, 2)
+    assert fake.sent("starting_after")[1:] in ([], [fake.ids[2]])
+
+
+# -- trio -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("drive", ["trio"], indirect=True)
+@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize("concurrency", [1, 3])
+def test_async_client_walks_under_trio(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str, concurrency: int
+) -> None:
+    fake = _serve(mock_api, dialect, 8)
+    client = _client(drive, dialect)
+    assert [c.id for c in client.list_all(limit=3, concurrency=concurrency)] == fake.ids
+    assert [p.ids for p in client.pages(limit=5)] == [fake.ids[:5], fake.ids[5:]]

@@ -1,0 +1,78 @@
+"""The package surface: a complete, sorted ``__all__``, ``py.typed``, import-time dependencies."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import pickle
+import subprocess
+import sys
+from importlib import resources
+from types import ModuleType
+
+import customers_sdk
+
+# Optional extras and heavy packages that must never load with a bare `import customers_sdk`.
+# (httpx and tenacity themselves import click/rich/tornado when those happen to be installed,
+# so an allow-list of third-party modules would test the environment, not us.)
+NOT_AT_IMPORT = {"pandas", "numpy", "stripe", "nbclient", "nbformat", "IPython", "ipykernel"}
+OWN_OPTIONAL = {"customers_sdk.sandbox", "customers_sdk._cli", "customers_sdk.nodes"}
+
+
+def test_all_is_sorted_and_unique() -> None:
+    names = customers_sdk.__all__
+    assert names == sorted(names)
+    assert len(names) == len(set(names))
+
+
+def test_every_name_in_all_is_importable() -> None:
+    for name in customers_sdk.__all__:
+        assert getattr(customers_sdk, name) is not None, name
+    namespace: dict[str, object] = {}
+    exec("from customers_sdk import *", namespace)
+    assert set(customers_sdk.__all__) <= set(namespace)
+
+
+def test_every_public_symbol_is_in_all() -> None:
+    public = {
+        name
+        for name, value in vars(customers_sdk).items()
+        if not name.startswith("_") and not isinstance(value, ModuleType)
+    }
+    assert public - set(customers_sdk.__all__) == set()
+
+
+def test_public_classes_and_functions_have_docstrings() -> None:
+    for name in customers_sdk.__all__:
+        value = getattr(customers_sdk, name)
+        if inspect.isclass(value) or inspect.isfunction(value):
+            assert inspect.getdoc(value), name
+
+
+def test_py_typed_is_shipped() -> None:
+    assert resources.files("customers_sdk").joinpath("py.typed").is_file()
+
+
+def test_not_given_is_a_falsy_singleton() -> None:
+    assert customers_sdk.NotGiven() is customers_sdk.NOT_GIVEN
+    assert not customers_sdk.NOT_GIVEN
+    assert repr(customers_sdk.NOT_GIVEN) == "NOT_GIVEN"
+    assert pickle.loads(pickle.dumps(customers_sdk.NOT_GIVEN)) is customers_sdk.NOT_GIVEN
+
+
+def test_version_is_a_string() -> None:
+    version = importlib.import_module("customers_sdk._version").__version__
+    assert customers_sdk.__version__ == version
+    assert version.count(".") >= 2
+
+
+def test_import_loads_no_optional_extra() -> None:
+    script = "import json, sys; import customers_sdk; print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    loaded = set(json.loads(out))
+    assert {m.split(".")[0] for m in loaded} & NOT_AT_IMPORT == set()
+    assert loaded & OWN_OPTIONAL == set()
+    assert {"httpx", "pydantic", "tenacity"} <= loaded
