@@ -9,16 +9,21 @@ first page's ``total`` says exactly which offsets exist.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import anyio
 
 from ._dialects import PageContent
 from ._models import Customer, Pagination, ResponseInfo
 from ._request import ListQuery, Query
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["AsyncPage", "AsyncPageRequest", "Page"]
 
@@ -64,6 +69,12 @@ class _BasePage(Generic[ItemT]):
         start = query.offset or 0
         return [replace(query, offset=offset) for offset in range(start, pagination.total, step)]
 
+    @property
+    def _prefetches(self) -> bool:
+        # Cursor pages can't be planned ahead (each cursor comes from the previous page), but
+        # the next one can be fetched while the caller works through this one.
+        return self._concurrency > 1 and self.pagination is None
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(items={len(self.data)}, has_more={self.has_more})"
 
@@ -71,6 +82,37 @@ class _BasePage(Generic[ItemT]):
         from ._display import page_html
 
         return page_html(self.data, self.has_more, self.pagination)
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """This page's items as JSON-serialisable dicts (``to_dicts(page)`` walks all pages).
+
+        Example:
+            >>> json.dumps(client.list(limit=10).to_dicts())  # doctest: +SKIP
+        """
+        from ._dataframe import to_dicts
+
+        return to_dicts(self.data)  # type: ignore[arg-type]
+
+    def to_dataframe(self, *, flatten_subscriptions: bool = False) -> pd.DataFrame:
+        """This page's items as a pandas DataFrame (``to_dataframe(page)`` walks all pages).
+
+        Needs the ``pandas`` extra; see :func:`customers_sdk.to_dataframe` for the columns.
+
+        Example:
+            >>> client.list(limit=10).to_dataframe()[["id", "email"]]  # doctest: +SKIP
+        """
+        from ._dataframe import to_dataframe
+
+        return to_dataframe(self.data, flatten_subscriptions=flatten_subscriptions)  # type: ignore[arg-type]
+
+
+def _running_asyncio() -> bool:
+    # Prefetching uses an asyncio task; under trio the walk is simply sequential.
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _batches(queries: list[Query], size: int) -> Iterator[list[Query]]:
@@ -124,6 +166,9 @@ class Page(_BasePage[ItemT]):
             >>> for page in client.list(limit=100).iter_pages():  # doctest: +SKIP
             ...     print(len(page.data))
         """
+        if self._prefetches:
+            yield from self._walk_prefetching()
+            return
         yield self
         last: Page[ItemT] = self
         planned = self._offsets_ahead()
@@ -137,6 +182,20 @@ class Page(_BasePage[ItemT]):
         while (following := last.next_page()) is not None:
             yield following
             last = following
+
+    def _walk_prefetching(self) -> Iterator[Page[ItemT]]:
+        with ThreadPoolExecutor(1, "customers-sdk-prefetch") as pool:
+            page: Page[ItemT] | None = self
+            while page is not None:
+                ahead = pool.submit(page.next_page)
+                try:
+                    yield page
+                except BaseException:
+                    # Only when the caller stops early: cancelling on every resume would drop
+                    # a prefetch that has not started yet. Once running, the pool's exit waits.
+                    ahead.cancel()
+                    raise
+                page = ahead.result()
 
     def __iter__(self) -> Iterator[ItemT]:
         for page in self.iter_pages():
@@ -187,6 +246,10 @@ class AsyncPage(_BasePage[ItemT]):
             >>> async for page in (await client.list()).iter_pages():  # doctest: +SKIP
             ...     print(len(page.data))
         """
+        if self._prefetches and _running_asyncio():
+            async for page in self._walk_prefetching():
+                yield page
+            return
         yield self
         last: AsyncPage[ItemT] = self
         for batch in _batches(self._offsets_ahead(), self._concurrency):
@@ -197,6 +260,21 @@ class AsyncPage(_BasePage[ItemT]):
         while (following := await last.next_page()) is not None:
             yield following
             last = following
+
+    async def _walk_prefetching(self) -> AsyncIterator[AsyncPage[ItemT]]:
+        page: AsyncPage[ItemT] | None = self
+        while page is not None:
+            ahead = asyncio.ensure_future(page.next_page())
+            try:
+                yield page
+            except BaseException:
+                # The caller stopped (break, aclose, cancellation): the prefetch must not
+                # outlive the walk as a stray request.
+                ahead.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await ahead
+                raise
+            page = await ahead
 
     async def _fetch_all(self, queries: list[Query]) -> list[AsyncPage[ItemT]]:
         # A task group per batch, closed before anything is yielded: a caller who stops
