@@ -28,15 +28,18 @@ if TYPE_CHECKING:
 __all__ = ["AsyncPage", "AsyncPageRequest", "Page"]
 
 ItemT = TypeVar("ItemT")
+FetchedT = TypeVar("FetchedT")
 
 
-class _BasePage(Generic[ItemT]):
-    """Everything about a page that does no I/O."""
+class _BasePage(Generic[ItemT, FetchedT]):
+    """Everything about a page that does no I/O; ``fetch`` gets the page for a query (a page
+    for the sync client, an awaitable of one for the async client)."""
 
     def __init__(
         self,
         content: PageContent,
         *,
+        fetch: Callable[[Query], FetchedT],
         query: Query,
         next_query: Query | None,
         response_info: ResponseInfo | None = None,
@@ -49,6 +52,7 @@ class _BasePage(Generic[ItemT]):
         self.query = query
         self._next_query = next_query
         self._concurrency = concurrency
+        self._fetch = fetch
 
     @property
     def next_page_query(self) -> Query | None:
@@ -120,7 +124,7 @@ def _batches(queries: list[Query], size: int) -> Iterator[list[Query]]:
         yield queries[start : start + size]
 
 
-class Page(_BasePage[ItemT]):
+class Page(_BasePage[ItemT, "Page[ItemT]"]):
     """One page of results; iterate it to walk all results across pages.
 
     Example:
@@ -130,25 +134,6 @@ class Page(_BasePage[ItemT]):
         >>> for customer in client.list(limit=100):  # doctest: +SKIP
         ...     print(customer.id)
     """
-
-    def __init__(
-        self,
-        content: PageContent,
-        *,
-        fetch: Callable[[Query], Page[ItemT]],
-        query: Query,
-        next_query: Query | None,
-        response_info: ResponseInfo | None = None,
-        concurrency: int = 1,
-    ) -> None:
-        super().__init__(
-            content,
-            query=query,
-            next_query=next_query,
-            response_info=response_info,
-            concurrency=concurrency,
-        )
-        self._fetch = fetch
 
     def next_page(self) -> Page[ItemT] | None:
         """Fetch the page after this one; ``None`` (and no request) if this is the last.
@@ -202,7 +187,7 @@ class Page(_BasePage[ItemT]):
             yield from page._in_walk_order()
 
 
-class AsyncPage(_BasePage[ItemT]):
+class AsyncPage(_BasePage[ItemT, "Awaitable[AsyncPage[ItemT]]"]):
     """One page of results of an async client; ``async for`` walks all results across pages.
 
     Example:
@@ -210,25 +195,6 @@ class AsyncPage(_BasePage[ItemT]):
         >>> async for customer in page:  # doctest: +SKIP
         ...     print(customer.id)
     """
-
-    def __init__(
-        self,
-        content: PageContent,
-        *,
-        fetch: Callable[[Query], Awaitable[AsyncPage[ItemT]]],
-        query: Query,
-        next_query: Query | None,
-        response_info: ResponseInfo | None = None,
-        concurrency: int = 1,
-    ) -> None:
-        super().__init__(
-            content,
-            query=query,
-            next_query=next_query,
-            response_info=response_info,
-            concurrency=concurrency,
-        )
-        self._fetch = fetch
 
     async def next_page(self) -> AsyncPage[ItemT] | None:
         """Fetch the page after this one; ``None`` (and no request) if this is the last.

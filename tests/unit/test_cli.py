@@ -163,3 +163,17 @@ def test_sandbox_command_serves_on_loopback() -> None:
         stop.set()
         thread.join(5)
     assert not thread.is_alive()
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "customers_sdk", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert "usage: customers" in done.stdout

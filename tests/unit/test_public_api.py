@@ -10,6 +10,7 @@ import subprocess
 import sys
 from importlib import resources
 from types import ModuleType
+from typing import Any
 
 import customers_sdk
 
@@ -76,3 +77,26 @@ def test_import_loads_no_optional_extra() -> None:
     assert {m.split(".")[0] for m in loaded} & NOT_AT_IMPORT == set()
     assert loaded & OWN_OPTIONAL == set()
     assert {"httpx", "pydantic", "tenacity"} <= loaded
+
+
+def test_sync_and_async_clients_stay_in_step() -> None:
+    """The two shells are written by hand; this keeps their surfaces identical."""
+    import inspect
+
+    from customers_sdk import AsyncCustomersClient, CustomersClient
+
+    def surface(cls: type) -> dict[str, list[tuple[str, Any, Any]]]:
+        methods = {}
+        for name, member in inspect.getmembers(cls, callable):
+            if name.startswith("_") or name in {"close", "aclose"}:
+                continue
+            parameters = inspect.signature(member).parameters.values()
+            methods[name] = [(p.name, p.kind, p.default) for p in parameters]
+        return methods
+
+    sync, asynchronous = surface(CustomersClient), surface(AsyncCustomersClient)
+    assert sync == asynchronous
+    assert {"list", "get", "create", "update", "delete", "search"} <= set(sync)
+    for name in ("get", "create", "update", "delete"):
+        assert inspect.iscoroutinefunction(getattr(AsyncCustomersClient, name))
+        assert getattr(AsyncCustomersClient, name).__doc__
