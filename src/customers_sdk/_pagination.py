@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import anyio
 
 from ._dialects import PageContent
-from ._models import Customer, Pagination, ResponseInfo
+from ._models import Pagination, ResponseInfo
 from ._request import ListQuery, Query
 
 if TYPE_CHECKING:
@@ -205,7 +205,7 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[AsyncPage[ItemT]]"]):
         query = self._next_query
         return None if query is None else await self._fetch(query)
 
-    async def iter_pages(self) -> AsyncIterator[AsyncPage[ItemT]]:
+    async def iter_pages(self) -> AsyncGenerator[AsyncPage[ItemT], None]:
         """This page, then each following page, fetched as you go.
 
         Example:
@@ -213,8 +213,11 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[AsyncPage[ItemT]]"]):
             ...     print(len(page.data))
         """
         if self._prefetches and _running_asyncio():
-            async for page in self._walk_prefetching():
-                yield page
+            # Nested async generators are closed explicitly, so a caller who breaks out tears
+            # the whole walk down (prefetch included) in one step, not one GC pass per level.
+            async with contextlib.aclosing(self._walk_prefetching()) as walk:
+                async for page in walk:
+                    yield page
             return
         yield self
         last: AsyncPage[ItemT] = self
@@ -227,7 +230,7 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[AsyncPage[ItemT]]"]):
             yield following
             last = following
 
-    async def _walk_prefetching(self) -> AsyncIterator[AsyncPage[ItemT]]:
+    async def _walk_prefetching(self) -> AsyncGenerator[AsyncPage[ItemT], None]:
         page: AsyncPage[ItemT] | None = self
         while page is not None:
             ahead = asyncio.ensure_future(page.next_page())
@@ -255,10 +258,11 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[AsyncPage[ItemT]]"]):
                 group.start_soon(fetch_one, index, query)
         return [page for page in results if page is not None]
 
-    async def __aiter__(self) -> AsyncIterator[ItemT]:
-        async for page in self.iter_pages():
-            for item in page._in_walk_order():
-                yield item
+    async def __aiter__(self) -> AsyncGenerator[ItemT, None]:
+        async with contextlib.aclosing(self.iter_pages()) as pages:
+            async for page in pages:
+                for item in page._in_walk_order():
+                    yield item
 
 
 class AsyncPageRequest(Generic[ItemT]):
@@ -277,10 +281,8 @@ class AsyncPageRequest(Generic[ItemT]):
     def __await__(self) -> Generator[Any, None, AsyncPage[ItemT]]:
         return self._first().__await__()
 
-    async def __aiter__(self) -> AsyncIterator[ItemT]:
+    async def __aiter__(self) -> AsyncGenerator[ItemT, None]:
         page = await self._first()
-        async for item in page:
-            yield item
-
-
-CustomerPage = Page[Customer]
+        async with contextlib.aclosing(page.__aiter__()) as items:
+            async for item in items:
+                yield item

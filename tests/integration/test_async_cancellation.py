@@ -1,0 +1,114 @@
+"""Cancellation is clean: cancelling a walk, or breaking out of ``async for``, leaves no request
+running. A gated transport lets the first request through and holds every later one until it
+is cancelled, so "in flight" is observable without timing."""
+
+from __future__ import annotations
+
+import anyio
+import httpx
+import pytest
+
+from customers_sdk import AsyncCustomersClient
+from customers_sdk.sandbox import Sandbox, SandboxTransport
+
+pytestmark = [pytest.mark.integration, pytest.mark.anyio]
+
+KEY = "sk_test_sandbox"
+
+
+class GatedTransport(httpx.AsyncBaseTransport):
+    def __init__(self, inner: SandboxTransport, free: int = 1) -> None:
+        self.inner = inner
+        self.free = free
+        self.in_flight = 0
+        self.held = 0
+        self.cancelled = 0
+        self.changed = anyio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.in_flight += 1
+        try:
+            if self.free > 0:
+                self.free -= 1
+                return await self.inner.handle_async_request(request)
+            self.held += 1
+            self.changed.set()
+            try:
+                await anyio.sleep_forever()
+            except anyio.get_cancelled_exc_class():
+                self.cancelled += 1
+                raise
+            raise AssertionError("unreachable")  # pragma: no cover
+        finally:
+            self.in_flight -= 1
+
+    async def wait_held(self, count: int) -> None:
+        while self.held < count:
+            self.changed = anyio.Event()
+            await self.changed.wait()
+
+
+@pytest.fixture
+def gated() -> GatedTransport:
+    return GatedTransport(SandboxTransport(Sandbox(customers=100)))
+
+
+async def test_cancelling_a_concurrent_offset_walk_cancels_every_request(
+    gated: GatedTransport,
+) -> None:
+    http = httpx.AsyncClient(transport=gated)
+    async with AsyncCustomersClient.offset(
+        api_key=KEY, base_url="http://sandbox", http_client=http, max_retries=0
+    ) as client:
+        seen: list[str] = []
+
+        async def walk() -> None:
+            async for customer in client.list(limit=10, concurrency=4):
+                seen.append(customer.id)
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(walk)
+            await gated.wait_held(4)  # the first page went through; four more are in flight
+            group.cancel_scope.cancel()
+        assert gated.in_flight == 0
+        assert gated.cancelled == 4
+        # The first page was walked; nothing of the cancelled batch was yielded.
+        assert len(seen) == 10
+    await http.aclose()
+
+
+@pytest.mark.parametrize("dialect", ["stripe", "cursor"])
+async def test_breaking_out_stops_the_prefetch(gated: GatedTransport, dialect: str) -> None:
+    base = "http://sandbox/rest" if dialect == "cursor" else "http://sandbox"
+    http = httpx.AsyncClient(transport=gated)
+    client = AsyncCustomersClient.stripe if dialect == "stripe" else AsyncCustomersClient.cursor
+    async with client(api_key=KEY, base_url=base, http_client=http, max_retries=0) as customers:
+        async for _ in customers.list(limit=5, concurrency=2):
+            await gated.wait_held(1)  # the next page is being prefetched
+            break
+        # The broken-off generator is finalised by the event loop on its next turns.
+        for _ in range(5):
+            await anyio.sleep(0)
+        assert gated.in_flight == 0
+        assert gated.cancelled == 1
+    await http.aclose()
+
+
+async def test_cancelling_a_get_leaves_nothing_running(gated: GatedTransport) -> None:
+    gated.free = 0
+    http = httpx.AsyncClient(transport=gated)
+    async with AsyncCustomersClient.stripe(
+        api_key=KEY, base_url="http://sandbox", http_client=http
+    ) as client:
+        with anyio.CancelScope() as scope:
+
+            async def cancel_when_held() -> None:
+                await gated.wait_held(1)
+                scope.cancel()
+
+            async with anyio.create_task_group() as group:
+                group.start_soon(cancel_when_held)
+                await client.get("cus_1")
+        assert scope.cancelled_caught
+        assert gated.in_flight == 0
+    await http.aclose()
