@@ -30,6 +30,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
+import httpx
 from anyio.from_thread import BlockingPortal
 
 from customers_sdk import AsyncCustomersClient, AsyncPage, Customer, CustomersClient, Page
@@ -285,6 +286,7 @@ class Drive:
         self.mode = mode
         self._loop = loop
         self._built: list[Driver] = []
+        self._http: list[httpx.Client | httpx.AsyncClient] = []
 
     @property
     def client_class(self) -> type[CustomersClient] | type[AsyncCustomersClient]:
@@ -304,6 +306,15 @@ class Drive:
     def cursor(self, **options: Any) -> Driver:
         return self._wrap(self.client_class.cursor(**options))
 
+    def http_client(self, **options: Any) -> Any:
+        """A caller-owned ``httpx.Client`` (sync) or ``httpx.AsyncClient`` (async modes) built
+        with ``options`` (e.g. ``transport=SandboxTransport(sandbox)``), closed at teardown."""
+        http: httpx.Client | httpx.AsyncClient = (
+            httpx.Client(**options) if self._loop is None else httpx.AsyncClient(**options)
+        )
+        self._http.append(http)
+        return http
+
     def dialect(self, name: str, **options: Any) -> Driver:
         """``drive.dialect("cursor", ...)`` is ``drive.cursor(...)``, for parametrized tests."""
         factory: Callable[..., Driver] = getattr(self, name)
@@ -317,3 +328,8 @@ class Drive:
     def close_all(self) -> None:
         for driver in self._built:
             driver.close()
+        for http in self._http:
+            if isinstance(http, httpx.Client):
+                http.close()
+            else:
+                self.run(http.aclose)

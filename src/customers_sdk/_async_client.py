@@ -84,7 +84,8 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
         """Await for the first page, or ``async for`` directly to walk every customer.
 
         Arguments are checked now, before anything is awaited. With the offset dialect,
-        ``concurrency=8`` fetches later pages eight at a time, still yielding in order.
+        ``concurrency=8`` fetches later pages eight at a time, still yielding in order; on the
+        cursor dialects any ``concurrency`` > 1 prefetches the next page (under asyncio).
 
         Example:
             >>> page = await client.list(limit=100)  # doctest: +SKIP
@@ -207,7 +208,7 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
         """
         spec = self._spec("delete", customer_id)
         options = RequestOptions(timeout, max_retries, deadline, idempotency_key)
-        return self._customer(*await self._send(spec, options))
+        return self._deleted(customer_id, *await self._send(spec, options))
 
     async def aclose(self) -> None:
         """Close the connection pool, unless the caller passed its own ``http_client``."""

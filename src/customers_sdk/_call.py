@@ -170,6 +170,8 @@ class Call:
         self.attempt = 0
         self._attempt_started = self.started
         self._last_error: CustomersError | None = None
+        # True once an attempt of a write failed in a way that may have applied it.
+        self._maybe_applied = False
 
     # -- driving -------------------------------------------------------------------------------
     def retrying_kwargs(self, sleep: Callable[[float], Any]) -> dict[str, Any]:
@@ -228,6 +230,13 @@ class Call:
         self._log(response.status_code, request_id_of(response))
         if response.is_success:
             return
+        if response.status_code == 404 and self.spec.method == "DELETE" and self._maybe_applied:
+            # Stripe does not replay a DELETE by idempotency key: when an earlier attempt of this
+            # call may have deleted the customer, "not found" now means the delete happened.
+            logger.info(
+                "%s %s -> 404 after an uncertain attempt: deleted", "DELETE", self.spec.path
+            )
+            return
         error = read_error(response)
         if self.redact(error.message) != error.message:
             error.message = self.redact(error.message)
@@ -246,6 +255,9 @@ class Call:
         )
         error.retries = self.attempt - 1
         self._last_error = error
+        self._maybe_applied = self._maybe_applied or (
+            self.spec.is_write and response.status_code >= 500
+        )
         raise error
 
     def failed(self, exc: httpx.RequestError) -> APIConnectionError:
@@ -257,6 +269,9 @@ class Call:
         safe = not self.spec.is_write or self.idempotency_key is not None
         error.should_retry = safe or isinstance(exc, _NOT_SENT)
         self._last_error = error
+        self._maybe_applied = self._maybe_applied or (
+            self.spec.is_write and not isinstance(exc, _NOT_SENT)
+        )
         return error
 
     def info(self, response: httpx.Response) -> ResponseInfo:

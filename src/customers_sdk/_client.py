@@ -86,7 +86,8 @@ class CustomersClient(BaseClient[httpx.Client]):
         Params a dialect does not take raise :class:`InvalidParameterError`: ``email`` and
         ``created`` are Stripe's, ``filters`` the cursor dialect's, ``offset`` and
         ``include_subscriptions`` the offset dialect's. ``concurrency`` > 1 fetches the offset
-        dialect's later pages that many at a time (results stay in order).
+        dialect's later pages that many at a time (results stay in order) and, on the cursor
+        dialects, prefetches the next page while the current one is consumed.
 
         Example:
             >>> page = client.list(limit=100, created={"gte": 1_700_000_000})  # doctest: +SKIP
@@ -206,7 +207,7 @@ class CustomersClient(BaseClient[httpx.Client]):
         """
         spec = self._spec("delete", customer_id)
         options = RequestOptions(timeout, max_retries, deadline, idempotency_key)
-        return self._customer(*self._send(spec, options))
+        return self._deleted(customer_id, *self._send(spec, options))
 
     def close(self) -> None:
         """Close the connection pool, unless the caller passed its own ``http_client``."""

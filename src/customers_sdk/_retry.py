@@ -25,7 +25,7 @@ import anyio
 import httpx
 import tenacity
 
-from ._errors import CustomersError
+from ._errors import CustomersError, InvalidParameterError
 
 __all__ = [
     "RETRYABLE_STATUSES",
@@ -129,17 +129,28 @@ class _WaitRetryAfterOrBackoff(tenacity.wait.wait_base):
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """How many retries, how long to wait between them, and the longest ``Retry-After`` to honour.
+    """How long to wait between retries, and the longest ``Retry-After`` to honour.
+
+    Retry *n* waits between half and all of ``initial_wait * 2**(n-1)`` seconds, capped at
+    ``max_wait``; a ``Retry-After`` longer than ``max_retry_after`` is raised, not waited out.
+    How *many* retries is ``max_retries=`` (per client or per call). Pass a policy to a factory
+    as ``retry_policy=``.
 
     Example:
-        >>> RetryPolicy(max_retries=3).max_retries
-        3
+        >>> from customers_sdk import CustomersClient, RetryPolicy
+        >>> patient = RetryPolicy(initial_wait=1.0, max_wait=30.0, max_retry_after=120.0)
+        >>> client = CustomersClient.stripe(api_key="sk_test_x", retry_policy=patient)
     """
 
-    max_retries: int = 2
     initial_wait: float = 0.5
     max_wait: float = 8.0
     max_retry_after: float = 60.0
+
+    def __post_init__(self) -> None:
+        for name in ("initial_wait", "max_wait", "max_retry_after"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+                raise InvalidParameterError(f"{name} must be seconds >= 0", param=name)
 
     def tenacity_kwargs(
         self,
