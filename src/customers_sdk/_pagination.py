@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
-
-import anyio
 
 from ._dialects import PageContent
 from ._models import Pagination, ResponseInfo
@@ -158,12 +158,30 @@ class Page(_BasePage[ItemT, "Page[ItemT]"]):
         last: Page[ItemT] = self
         planned = self._offsets_ahead()
         if planned:
-            with ThreadPoolExecutor(self._concurrency, "customers-sdk-page") as pool:
-                for batch in _batches(planned, self._concurrency):
-                    for last in pool.map(self._fetch, batch):
-                        yield last
-                        if last.next_page_query is None:
-                            return
+            yield from self._fetch_window(planned)
+            return
+        while (following := last.next_page()) is not None:
+            yield following
+            last = following
+
+    def _fetch_window(self, queries: list[Query]) -> Iterator[Page[ItemT]]:
+        # A sliding window, not batches: a slow page never leaves the other threads idle.
+        planned = iter(queries)
+        last: Page[ItemT] = self
+        with ThreadPoolExecutor(self._concurrency, "customers-sdk-page") as pool:
+            window = deque(pool.submit(self._fetch, q) for q in islice(planned, self._concurrency))
+            try:
+                while window:
+                    last = window.popleft().result()
+                    if (query := next(planned, None)) is not None:
+                        window.append(pool.submit(self._fetch, query))
+                    yield last
+                    if last.next_page_query is None:
+                        return
+            finally:
+                for future in window:
+                    future.cancel()  # a no-op once running; the pool's exit then waits for it
+        # The total grew while we walked: carry on one page at a time.
         while (following := last.next_page()) is not None:
             yield following
             last = following
@@ -221,7 +239,15 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[AsyncPage[ItemT]]"]):
             return
         yield self
         last: AsyncPage[ItemT] = self
-        for batch in _batches(self._offsets_ahead(), self._concurrency):
+        planned = self._offsets_ahead()
+        if planned and _running_asyncio():
+            async with contextlib.aclosing(self._fetch_window(planned)) as window:
+                async for last in window:
+                    yield last
+                    if last.next_page_query is None:
+                        return
+            planned = []
+        for batch in _batches(planned, self._concurrency):
             for last in await self._fetch_all(batch):
                 yield last
                 if last.next_page_query is None:
@@ -245,13 +271,38 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[AsyncPage[ItemT]]"]):
                 raise
             page = await ahead
 
+    async def _fetch_window(self, queries: list[Query]) -> AsyncGenerator[AsyncPage[ItemT], None]:
+        # asyncio: a sliding window of tasks, so ``concurrency`` requests stay in flight while
+        # the caller works through a page. Whoever stops the walk (break, aclose, cancellation)
+        # lands in ``finally``, which cancels and awaits every task still out.
+        planned = iter(queries)
+        window = deque(
+            asyncio.ensure_future(self._fetch(query))
+            for query in islice(planned, self._concurrency)
+        )
+        try:
+            while window:
+                page = await window[0]
+                window.popleft()
+                if (query := next(planned, None)) is not None:
+                    window.append(asyncio.ensure_future(self._fetch(query)))
+                yield page
+        finally:
+            for task in window:
+                task.cancel()
+            for task in window:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+
     async def _fetch_all(self, queries: list[Query]) -> list[AsyncPage[ItemT]]:
-        # A task group per batch, closed before anything is yielded: a caller who stops
+        # trio: a task group per batch, closed before anything is yielded: a caller who stops
         # iterating (or is cancelled) never leaves requests running in the background.
         results: list[AsyncPage[ItemT] | None] = [None] * len(queries)
 
         async def fetch_one(index: int, query: Query) -> None:
             results[index] = await self._fetch(query)
+
+        import anyio  # comes with httpx; loaded only by async callers
 
         async with anyio.create_task_group() as group:
             for index, query in enumerate(queries):

@@ -13,8 +13,17 @@ import httpx
 import pytest
 import respx
 
-from conftest import COLLECTIONS, DIALECTS, Drive, Driver, page_body, unit_driver, wire_customer
-from customers_sdk import AsyncPage, Page, where
+from conftest import (
+    BASE_URLS,
+    COLLECTIONS,
+    DIALECTS,
+    Drive,
+    Driver,
+    page_body,
+    unit_driver,
+    wire_customer,
+)
+from customers_sdk import AsyncPage, CustomersClient, Page, where
 from customers_sdk._request import ListQuery
 
 CURSOR_DIALECTS = ("stripe", "cursor")
@@ -326,3 +335,17 @@ def test_async_client_walks_under_trio(
     client = _client(drive, dialect)
     assert [c.id for c in client.list_all(limit=3, concurrency=concurrency)] == fake.ids
     assert [p.ids for p in client.pages(limit=5)] == [fake.ids[:5], fake.ids[5:]]
+
+
+def test_stopping_a_concurrent_offset_walk_early_cancels_what_is_queued(
+    mock_api: respx.MockRouter,
+) -> None:
+    fake = _serve(mock_api, "offset", 60)
+    client = CustomersClient.offset(api_key="k", base_url=BASE_URLS["offset"], max_retries=0)
+    walk = iter(client.list(limit=5, concurrency=3))
+    taken = [next(walk) for _ in range(7)]  # into the second page
+    walk.close()  # type: ignore[attr-defined]
+    assert [c.id for c in taken] == fake.ids[:7]
+    # The first page plus at most the window in flight: far fewer than the 12 pages that exist.
+    assert len(fake.requests) <= 1 + 3 + 1
+    client.close()
