@@ -21,7 +21,6 @@ from datetime import timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-import anyio
 import httpx
 import tenacity
 
@@ -48,6 +47,9 @@ def sleep(seconds: float) -> None:
 async def async_sleep(seconds: float) -> None:
     """Every wait of the async client goes through here (anyio: asyncio and trio alike)."""
     if seconds > 0:
+        # Imported here: anyio comes with httpx, but only async callers need it loaded.
+        import anyio
+
         await anyio.sleep(seconds)
 
 

@@ -17,7 +17,17 @@ import customers_sdk
 # Optional extras and heavy packages that must never load with a bare `import customers_sdk`.
 # (httpx and tenacity themselves import click/rich/tornado when those happen to be installed,
 # so an allow-list of third-party modules would test the environment, not us.)
-NOT_AT_IMPORT = {"pandas", "numpy", "stripe", "nbclient", "nbformat", "IPython", "ipykernel"}
+NOT_AT_IMPORT = {
+    "pandas",
+    "numpy",
+    "stripe",
+    "nbclient",
+    "nbformat",
+    "IPython",
+    "ipykernel",
+    "anyio",
+    "trio",
+}
 OWN_OPTIONAL = {"customers_sdk.sandbox", "customers_sdk._cli", "customers_sdk.nodes"}
 
 
