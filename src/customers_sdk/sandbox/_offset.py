@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 
 from ._dialect import REST_ERRORS, Context, Dialect, rest_error_body
 from ._http import JSONObject, Reply, bool_param, int_param
@@ -12,6 +13,7 @@ from ._store import CustomerRecord, Subscription
 PREFIX = "/api/public/customers"
 
 
+@lru_cache(maxsize=1 << 17)
 def iso_timestamp(epoch_ms: int) -> str:
     """ISO 8601 in UTC with milliseconds and a Z, as seed 002 shows.
 
