@@ -26,11 +26,18 @@ def snake_case(name: str) -> str:
     return _CAMEL_HUMP.sub(r"_\1", name).lower()
 
 
+_NESTED = (dict, list)
+
+
 def _snake_keys(raw: Any) -> Any:
+    # Hot path (every key of every customer): recurse only into containers.
     if isinstance(raw, dict):
-        return {snake_case(key): _snake_keys(value) for key, value in raw.items()}
+        return {
+            snake_case(key): _snake_keys(value) if isinstance(value, _NESTED) else value
+            for key, value in raw.items()
+        }
     if isinstance(raw, list):
-        return [_snake_keys(value) for value in raw]
+        return [_snake_keys(value) if isinstance(value, _NESTED) else value for value in raw]
     return raw
 
 
