@@ -320,10 +320,10 @@ class BaseClient(Generic[HttpT]):
         try:
             yield
         except ResponseValidationError as exc:
-            key = self._settings.api_key
-            if key in exc.message or key in exc.excerpt:
-                exc.excerpt = exc.excerpt.replace(key, "***")
-                exc.message = exc.message.replace(key, "***")
+            redact = self._settings.redact
+            if redact(exc.message) != exc.message or redact(exc.excerpt) != exc.excerpt:
+                exc.excerpt = redact(exc.excerpt)
+                exc.message = redact(exc.message)
                 exc.args = (exc.message,)
             raise
 

@@ -106,6 +106,12 @@ class Settings:
         headers.update(extra or {})
         return headers
 
+    def redact(self, text: str) -> str:
+        """``text`` with the API key masked: the one place every error and log line goes
+        through before it can show something a server sent back."""
+        key = self.api_key
+        return text.replace(key, "***") if key and key in text else text
+
     def with_clock(self, clock: Callable[[], float]) -> Settings:
         """A copy timed by ``clock``, its rate limiter (same rate and burst) included.
 
@@ -285,8 +291,7 @@ class Call:
 
     def redact(self, text: str) -> str:
         """``text`` with the API key masked (servers do echo keys back in error messages)."""
-        key = self.settings.api_key
-        return text.replace(key, "***") if key and key in text else text
+        return self.settings.redact(text)
 
     # -- internals -------------------------------------------------------------------------------
     def _deadline_error(self) -> APITimeoutError:
