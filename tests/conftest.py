@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx._transports.default as httpx_default_transport
@@ -24,6 +25,7 @@ import pytest
 import respx
 from anyio.from_thread import start_blocking_portal
 
+from customers_sdk import _retry
 from sdk_driver import MODES, Drive, DrivenPage, Driver, EventLoopThread
 
 __all__ = [
@@ -211,3 +213,34 @@ def page_body(
     if dialect == "stripe":
         body["url"] = "/v1/customers"
     return body
+
+
+# -- waits ------------------------------------------------------------------------------------
+@dataclass
+class Waits:
+    """Records every positive wait the SDK asks for; moves ``now`` by it when ``advance``."""
+
+    now: float = 1000.0
+    advance: bool = True
+    seconds: list[float] = field(default_factory=list)
+
+    def clock(self) -> float:
+        return self.now
+
+    def record(self, seconds: float) -> None:
+        if seconds > 0:
+            self.seconds.append(seconds)
+            if self.advance:
+                self.now += seconds
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> Waits:
+    recorder = Waits()
+
+    async def async_record(seconds: float) -> None:
+        recorder.record(seconds)
+
+    monkeypatch.setattr(_retry, "sleep", recorder.record)
+    monkeypatch.setattr(_retry, "async_sleep", async_record)
+    return recorder

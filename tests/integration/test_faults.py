@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import httpx
 import pytest
 
-from conftest import Drive, Driver
-from customers_sdk import APIConnectionError, CustomersClient, RateLimitError, _retry
+from conftest import Drive, Driver, Waits
+from customers_sdk import APIConnectionError, CustomersClient, RateLimitError
 from customers_sdk.sandbox import (
     DEFAULT_API_KEY,
     Fault,
@@ -32,34 +32,6 @@ pytestmark = pytest.mark.integration
 LISTED = 3000
 RATE_LIMIT_WAIT = 0.75  # a Retry-After no backoff wait would ever equal exactly
 WRITE_FAULTS = (Fault.COMMIT_THEN_DROP, Fault.RESET, Fault.TRUNCATED)
-
-
-@dataclass
-class FakeTime:
-    """The clock of the client (and of a sandbox that wants one); waits move it, nobody sleeps."""
-
-    now: float = 500.0
-    waits: list[float] = field(default_factory=list)
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        if seconds > 0:
-            self.waits.append(seconds)
-            self.now += seconds
-
-
-@pytest.fixture
-def faults_time(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
-    fake = FakeTime()
-
-    async def async_sleep(seconds: float) -> None:
-        fake.sleep(seconds)
-
-    monkeypatch.setattr(_retry, "sleep", fake.sleep)
-    monkeypatch.setattr(_retry, "async_sleep", async_sleep)
-    return fake
 
 
 def faults_serve(sandbox: Sandbox) -> SandboxServer:
@@ -96,7 +68,7 @@ def faults_listing() -> Iterator[Listing]:
 
 @pytest.mark.parametrize(("dialect", "seed"), [("stripe", 1), ("offset", 2), ("cursor", 3)])
 def test_listing_under_a_30_percent_fault_rate_returns_everyone_once_in_order(
-    drive: Drive, faults_listing: Listing, faults_time: FakeTime, dialect: str, seed: int
+    drive: Drive, faults_listing: Listing, waits: Waits, dialect: str, seed: int
 ) -> None:
     sandbox, server = faults_listing.sandbox, faults_listing.server
     sandbox.reset_log()
@@ -115,7 +87,7 @@ def test_listing_under_a_30_percent_fault_rate_returns_everyone_once_in_order(
     assert sum(faults.values()) >= 0.15 * len(sandbox.request_log)  # faults really happened,
     dropped = faults[Fault.RESET] + faults[Fault.COMMIT_THEN_DROP]  # (the same, for a read)
     assert min(dropped, faults[Fault.TRUNCATED], faults[Fault.SERVER_ERROR]) > 0  # every kind
-    assert faults_time.waits.count(RATE_LIMIT_WAIT) == faults[Fault.RATE_LIMIT] > 0
+    assert waits.seconds.count(RATE_LIMIT_WAIT) == faults[Fault.RATE_LIMIT] > 0
 
 
 # -- writes ------------------------------------------------------------------------------------
@@ -140,7 +112,7 @@ def writer(drive: Drive, server: SandboxServer, dialect: str, **options: object)
 def test_writes_whose_reply_is_lost_are_stored_exactly_once(
     drive: Drive,
     faults_sandbox: tuple[Sandbox, SandboxServer],
-    faults_time: FakeTime,
+    waits: Waits,
     dialect: str,
     methods: set[str],
 ) -> None:
@@ -171,7 +143,7 @@ def test_writes_whose_reply_is_lost_are_stored_exactly_once(
 
 
 def test_a_write_without_a_key_is_not_repeated_when_its_reply_is_lost(
-    drive: Drive, faults_sandbox: tuple[Sandbox, SandboxServer], faults_time: FakeTime
+    drive: Drive, faults_sandbox: tuple[Sandbox, SandboxServer], waits: Waits
 ) -> None:
     sandbox, server = faults_sandbox
     before = sandbox.customer_count
@@ -189,7 +161,7 @@ def test_a_write_without_a_key_is_not_repeated_when_its_reply_is_lost(
 
 # -- rate limits -------------------------------------------------------------------------------
 def test_a_429_with_retry_after_is_waited_out(
-    drive: Drive, faults_sandbox: tuple[Sandbox, SandboxServer], faults_time: FakeTime
+    drive: Drive, faults_sandbox: tuple[Sandbox, SandboxServer], waits: Waits
 ) -> None:
     sandbox, server = faults_sandbox
     sandbox.faults = FaultConfig(rate=0.0, retry_after=2.5)  # only the injected fault
@@ -198,17 +170,17 @@ def test_a_429_with_retry_after_is_waited_out(
 
     page = driver.first_page(limit=2)
 
-    assert faults_time.waits == [2.5]
+    assert waits.seconds == [2.5]
     assert page.response_info is not None
     assert page.response_info.retries == 1
     assert [e.fault for e in sandbox.request_log] == [Fault.RATE_LIMIT, None]
 
 
 def test_the_client_limiter_keeps_a_burst_clear_of_the_servers_429s(
-    drive: Drive, faults_time: FakeTime
+    drive: Drive, waits: Waits
 ) -> None:
     # Client and server share the fake clock: exact, and no real time passes.
-    sandbox = Sandbox(customers=3, rate_limit_per_second=8, clock=faults_time.clock)
+    sandbox = Sandbox(customers=3, rate_limit_per_second=8, clock=waits.clock)
     with faults_serve(sandbox) as server:
         unthrottled = writer(drive, server, "stripe", max_retries=0)
         for _ in range(8):
@@ -217,11 +189,11 @@ def test_the_client_limiter_keeps_a_burst_clear_of_the_servers_429s(
             unthrottled.first_page(limit=1)
         sandbox.rate_limit_per_second = 8  # a fresh window for the throttled burst
         throttled = writer(drive, server, "stripe", max_retries=0, max_requests_per_second=8)
-        throttled.client._settings = throttled.client._settings.with_clock(faults_time.clock)
-        faults_time.waits.clear()
+        throttled.client._settings = throttled.client._settings.with_clock(waits.clock)
+        waits.seconds.clear()
 
         pages = [throttled.first_page(limit=1) for _ in range(40)]
 
     assert caught.value.status_code == 429  # without the limiter the burst is refused...
     assert all(page.response_info and page.response_info.retries == 0 for page in pages)
-    assert sum(faults_time.waits) == pytest.approx(39 / 8)  # ...with it, paced at 8/s
+    assert sum(waits.seconds) == pytest.approx(39 / 8)  # ...with it, paced at 8/s

@@ -8,20 +8,16 @@ import httpx
 import pytest
 import respx
 
-from conftest import Drive
-from customers_sdk import InvalidParameterError, NotFoundError, RetryPolicy, _retry
+from conftest import Drive, Waits
+from customers_sdk import InvalidParameterError, NotFoundError, RetryPolicy
 from customers_sdk.sandbox import Sandbox, SandboxTransport
 
 KEY = "sk_test_sandbox"
 
 
 @pytest.fixture(autouse=True)
-def no_waits(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def skip(seconds: float) -> None:
-        return None
-
-    monkeypatch.setattr(_retry, "sleep", lambda seconds: None)
-    monkeypatch.setattr(_retry, "async_sleep", skip)
+def no_waits(waits: Waits) -> Waits:
+    return waits
 
 
 @pytest.mark.parametrize("fault", ["commit_then_drop", "truncated"])
@@ -62,33 +58,18 @@ def test_cursor_delete_sets_deleted_even_when_the_body_omits_it(
     assert client.delete("cus_1").deleted is True
 
 
-def test_retry_policy_shapes_the_waits(drive: Drive, mock_api: respx.MockRouter) -> None:
-    waits: list[float] = []
+def test_retry_policy_shapes_the_waits(
+    drive: Drive, mock_api: respx.MockRouter, waits: Waits
+) -> None:
     route = mock_api.get("https://api.stripe.com/v1/customers/cus_1")
-    route.side_effect = [
-        httpx.Response(503),
-        httpx.Response(503),
-        httpx.Response(200, json={"id": "cus_1"}),
-    ]
+    ok = httpx.Response(200, json={"id": "cus_1"})
+    route.side_effect = [httpx.Response(503), httpx.Response(503), ok]
     policy = RetryPolicy(initial_wait=2.0, max_wait=3.0)
-    original = _retry.sleep
-
-    def record(seconds: float) -> None:
-        if seconds:
-            waits.append(seconds)
-        original(0)
-
-    async def arecord(seconds: float) -> None:
-        record(seconds)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_retry, "sleep", record)
-        patch.setattr(_retry, "async_sleep", arecord)
-        client = drive.stripe(api_key="sk_test_x", retry_policy=policy)
-        assert client.get("cus_1").id == "cus_1"
-    assert len(waits) == 2
-    assert 1.0 <= waits[0] <= 2.0
-    assert 1.5 <= waits[1] <= 3.0
+    client = drive.stripe(api_key="sk_test_x", retry_policy=policy)
+    assert client.get("cus_1").id == "cus_1"
+    assert len(waits.seconds) == 2
+    assert 1.0 <= waits.seconds[0] <= 2.0
+    assert 1.5 <= waits.seconds[1] <= 3.0
 
 
 @pytest.mark.parametrize("field", ["initial_wait", "max_wait", "max_retry_after"])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from email.utils import formatdate
 from typing import Any
 
@@ -18,7 +17,7 @@ import httpx
 import pytest
 import respx
 
-from conftest import API_KEY, COLLECTIONS, Drive, Driver, page_body, wire_customer
+from conftest import API_KEY, COLLECTIONS, Drive, Driver, Waits, page_body, wire_customer
 from customers_sdk import (
     APIConnectionError,
     APIError,
@@ -34,40 +33,9 @@ from customers_sdk import (
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
-    _retry,
 )
 
 CUSTOMER_URL = COLLECTIONS["stripe"] + "/cus_0001"
-
-
-@dataclass
-class Waits:
-    """Records every positive wait the SDK asks for; moves ``now`` by it when ``advance``."""
-
-    now: float = 1000.0
-    advance: bool = True
-    seconds: list[float] = field(default_factory=list)
-
-    def clock(self) -> float:
-        return self.now
-
-    def record(self, seconds: float) -> None:
-        if seconds > 0:
-            self.seconds.append(seconds)
-            if self.advance:
-                self.now += seconds
-
-
-@pytest.fixture
-def waits(monkeypatch: pytest.MonkeyPatch) -> Waits:
-    recorder = Waits()
-
-    async def async_record(seconds: float) -> None:
-        recorder.record(seconds)
-
-    monkeypatch.setattr(_retry, "sleep", recorder.record)
-    monkeypatch.setattr(_retry, "async_sleep", async_record)
-    return recorder
 
 
 def stripe(drive: Drive, **options: Any) -> Driver:
