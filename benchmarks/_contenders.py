@@ -17,8 +17,9 @@ from typing import Any
 
 import httpx
 
-from customers_sdk import AsyncCustomersClient, Customer, CustomersClient
+from customers_sdk import AsyncCustomersClient, CustomersClient
 from customers_sdk._dialects import OffsetDialect, StripeDialect
+from customers_sdk._request import ListQuery, Query
 
 from ._harness import API_KEY, AsyncLoop, Walk
 
@@ -79,22 +80,22 @@ def raw_sync_walk(dialect: str, url: str, *, limit: int, count: int) -> Iterator
 
 @contextmanager
 def raw_models_walk(dialect: str, url: str, *, limit: int, count: int) -> Iterator[Walk]:
-    """The raw sync loop, plus the SDK's own ``Customer`` model built from every item (with
-    the dialect's renaming): what is left between it and the SDK is the SDK's machinery."""
-    path = DIALECT_PATHS[dialect]
-    normalize = (StripeDialect() if dialect == "stripe" else OffsetDialect()).normalize
+    """The raw sync loop driving the SDK's own dialect functions (build the request, read the
+    page into ``Customer`` models, compute the next query): what is left between it and the SDK
+    is the SDK's machinery (retries, pages, response info)."""
+    reader = StripeDialect() if dialect == "stripe" else OffsetDialect()
     with httpx.Client(base_url=url, headers=_HEADERS, timeout=_TIMEOUT) as http:
 
         def walk() -> list[str]:
             ids: list[str] = []
-            params: dict[str, str | int] | None = {"limit": limit}
-            while params is not None and len(ids) < count:
-                response = http.get(path, params=params)
+            query: Query | None = ListQuery(limit=limit)
+            while isinstance(query, ListQuery) and len(ids) < count:
+                spec = reader.build_list(query)
+                response = http.get(spec.path, params=spec.params)
                 response.raise_for_status()
-                body = json.loads(response.content)
-                customers = [Customer.model_validate(normalize(item)) for item in body["data"]]
-                ids.extend(customer.id for customer in customers)
-                params = _next_params(dialect, limit, body)
+                content = reader.read_page(response, query)
+                ids.extend(customer.id for customer in content.items)
+                query = reader.next_query(query, content)
             return ids[:count]
 
         yield walk

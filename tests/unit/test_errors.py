@@ -231,6 +231,23 @@ def test_malformed_single_object_bodies_are_validation_errors(
     assert caught.value.excerpt == body.decode()
 
 
+@pytest.mark.parametrize(
+    ("dialect", "changes", "named"),
+    [
+        ("offset", {"createdAt": "yesterday"}, r"at data\.0\.createdAt: "),
+        ("stripe", {"email": ["a", "b"]}, r"at data\.0\.email: "),
+        ("cursor", {"id": 7}, r"at data\.0\.id: "),
+    ],
+)
+def test_the_error_names_the_first_wrong_field_by_its_wire_path(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str, changes: dict[str, Any], named: str
+) -> None:
+    body = page_body(dialect, [wire_customer(dialect, 1, **changes)], has_more=False)
+    mock_api.get(COLLECTIONS[dialect]).respond(json=body)
+    with pytest.raises(ResponseValidationError, match=named):
+        unit_driver(drive, dialect).first_page()
+
+
 def test_long_bodies_are_cut_to_a_short_excerpt(drive: Drive, mock_api: respx.MockRouter) -> None:
     body = "<html>" + "x" * 5000
     mock_api.get(COLLECTIONS["cursor"]).respond(200, text=body)

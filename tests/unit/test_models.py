@@ -15,6 +15,7 @@ from customers_sdk import (
     Pagination,
     Plan,
     ResponseInfo,
+    ResponseValidationError,
     Subscription,
     SubscriptionStatus,
 )
@@ -220,6 +221,54 @@ def test_cursor_small_millisecond_values_are_not_mistaken_for_seconds() -> None:
     customer = _read(CursorDialect(), {"id": "c", "created_at": 86_400_000, "updated_at": None})
     assert customer.created_at == datetime(1970, 1, 2, tzinfo=UTC)
     assert customer.updated_at is None
+
+
+@pytest.mark.parametrize(
+    ("dialect", "key"),
+    [(StripeDialect(), "created"), (CursorDialect(), "created_at"), (OffsetDialect(), "createdAt")],
+)
+@pytest.mark.parametrize("value", [10**20, -(10**20), 1e300])
+def test_timestamps_out_of_range_are_validation_errors(dialect: Any, key: str, value: Any) -> None:
+    with pytest.raises(ResponseValidationError, match="out of range"):
+        _read(dialect, {"id": "c", key: value})
+
+
+def test_wire_names_are_aliases_and_field_names_still_work() -> None:
+    wire = {
+        "id": "c",
+        "firstName": "Ada",
+        "livemode": True,
+        "created": 0,
+        "hasActiveSubscription": 1,
+    }
+    customer = Customer.model_validate(wire)
+    assert (customer.first_name, customer.live, customer.has_active_subscription) == (
+        "Ada",
+        True,
+        True,
+    )
+    assert customer.created_at == datetime(1970, 1, 1, tzinfo=UTC)
+    assert customer.extra == {}
+    assert Customer(id="c", first_name="Ada", live=False).first_name == "Ada"
+    pagination = {"total": 1, "limit": 1, "offset": 0, "hasMore": False}
+    assert Pagination.model_validate(pagination).has_more is False
+
+
+def test_offset_metadata_is_user_data_and_keeps_its_keys() -> None:
+    raw = {"id": "o", "metadata": {"planTier": "gold"}, "loyaltyTier": {"sinceYear": "2020"}}
+    customer = _read(OffsetDialect(), raw)
+    assert customer.metadata == {"planTier": "gold"}
+    assert customer.extra == {"loyalty_tier": {"since_year": "2020"}}
+
+
+@pytest.mark.parametrize("dialect", [StripeDialect(), CursorDialect(), OffsetDialect()])
+def test_null_metadata_reads_as_empty(dialect: Any) -> None:
+    assert _read(dialect, {"id": "x", "metadata": None}).metadata == {}
+
+
+def test_ids_must_be_strings() -> None:
+    with pytest.raises(ValueError, match="id"):
+        Customer(id=5)  # type: ignore[arg-type]
 
 
 # -- models ---------------------------------------------------------------------------------------

@@ -7,12 +7,12 @@ queries to :class:`RequestSpec` and from ``httpx.Response`` to models. No I/O ha
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import httpx
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError
 
 from .._errors import (
     APIError,
@@ -21,10 +21,10 @@ from .._errors import (
     UnsupportedOperationError,
     error_class_for_status,
 )
-from .._models import Customer, Pagination
+from .._models import Customer, Pagination, WireFormat
 from .._request import ListQuery, Query, RequestSpec, SearchQuery
 
-__all__ = ["CustomerFields", "Dialect", "PageContent"]
+__all__ = ["CustomerFields", "Dialect", "ListEnvelope", "PageContent", "read_body"]
 
 CustomerFields = Mapping[str, Any]
 """The fields of a create/update call that the caller gave (``None`` = set to null)."""
@@ -61,46 +61,37 @@ def request_id_of(response: httpx.Response) -> str | None:
     return found
 
 
-def read_json(response: httpx.Response) -> Any:
+EnvelopeT = TypeVar("EnvelopeT", bound=BaseModel)
+
+
+class ListEnvelope(BaseModel):
+    """A list response of the cursor dialects: ``data`` and ``has_more``; other keys ignored."""
+
+    # Built on first use, like the models (see _models).
+    model_config = ConfigDict(defer_build=True)
+
+    data: list[Customer]
+    has_more: StrictBool
+
+
+def read_body(response: httpx.Response, model: type[EnvelopeT], wire: WireFormat) -> EnvelopeT:
+    """The JSON body validated as ``model`` in one pass; any mismatch is a
+    :class:`ResponseValidationError` that names the first wrong field."""
     try:
-        return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
-        raise invalid_response(response, "response body is not valid JSON") from None
+        return model.model_validate_json(response.content, context=wire)
+    except ValidationError as exc:
+        raise invalid_response(response, _describe(exc)) from exc
 
 
-def read_object(response: httpx.Response, required: Mapping[str, type | tuple[type, ...]]) -> Any:
-    """The JSON body as a dict that has ``required`` keys of the given types."""
-    body = read_json(response)
-    if not isinstance(body, dict):
-        raise invalid_response(response, f"expected a JSON object, got {type(body).__name__}")
-    for key, kind in required.items():
-        if not isinstance(body.get(key), kind):
-            raise invalid_response(response, f"field {key!r} is missing or has the wrong type")
-    return body
-
-
-def parse_customers(
-    response: httpx.Response, raw_items: list[Any], normalize: Callable[[Any], Any]
-) -> list[Customer]:
-    # The validator itself, not Customer.model_validate: its keyword plumbing is ~10% of the
-    # cost of reading a customer, paid 100 times a page. The schema is built on first use
-    # (see _models), and model_rebuild() is how pydantic wants that done.
-    if not Customer.__pydantic_complete__:
-        Customer.model_rebuild()
-    validate = Customer.__pydantic_validator__.validate_python
-    try:
-        return [validate(normalize(raw)) for raw in raw_items]
-    # ValidationError is a ValueError; the others come from normalize() on odd shapes.
-    except (ValueError, TypeError, AttributeError, LookupError) as exc:
-        raise invalid_response(response, f"a customer object is malformed: {_first(exc)}") from exc
-
-
-def _first(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        error = exc.errors(include_url=False)[0]
-        location = ".".join(str(part) for part in error["loc"]) or "object"
-        return f"{location}: {error['msg']}"
-    return str(exc)
+def _describe(exc: ValidationError) -> str:
+    # include_input=False: the offending value could be anything, a secret included.
+    error = exc.errors(include_url=False, include_input=False)[0]
+    if error["type"] == "json_invalid":
+        return f"response body is not valid JSON ({error['msg']})"
+    location = ".".join(str(part) for part in error["loc"])
+    if not location:
+        return f"expected a JSON object: {error['msg']}"
+    return f"unexpected response body at {location}: {error['msg']}"
 
 
 def read_error(response: httpx.Response) -> APIError:
@@ -141,6 +132,7 @@ class Dialect:
     max_limit: ClassVar[int]
     api_key_env: ClassVar[str] = "CUSTOMERS_API_KEY"
     default_base_url: ClassVar[str | None] = None
+    wire: ClassVar[WireFormat] = WireFormat()
 
     def require(self, operation: str) -> None:
         """Raise :class:`UnsupportedOperationError` unless this dialect has ``operation``."""
@@ -221,12 +213,7 @@ class Dialect:
         raise NotImplementedError
 
     def read_customer(self, response: httpx.Response) -> Customer:
-        body = read_object(response, {"id": str})
-        return parse_customers(response, [body], self.normalize)[0]
-
-    def normalize(self, raw: Any) -> Any:
-        """Translate one wire customer object to the model's snake_case fields (hook)."""
-        return raw
+        return read_body(response, Customer, self.wire)
 
 
 def _check_cursor(value: object, param: str) -> None:

@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from typing import Any
 
 import httpx
 
 from .._filters import check_filter
+from .._models import WireFormat
 from .._request import ListQuery, Query, RequestSpec, id_segment
-from ._base import (
-    CustomerFields,
-    Dialect,
-    PageContent,
-    check_fields,
-    parse_customers,
-    read_object,
-)
+from ._base import CustomerFields, Dialect, ListEnvelope, PageContent, check_fields, read_body
 
 __all__ = ["CursorDialect"]
-
-_TIMESTAMP_FIELDS = ("created_at", "updated_at")
-
-
-def _from_millis(value: Any) -> Any:
-    # Explicit: pydantic would guess seconds or milliseconds from the magnitude.
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value / 1000, tz=timezone.utc)
-    return value
 
 
 class CursorDialect(Dialect):
@@ -38,6 +22,7 @@ class CursorDialect(Dialect):
     operations = frozenset({"list", "get", "create", "update", "delete"})
     list_params = frozenset({"limit", "starting_after", "ending_before", "filters"})
     max_limit = 1000
+    wire = WireFormat(timestamp_divisor=1000)  # epoch milliseconds
 
     def __init__(self, collection_path: str = "/v1/customers") -> None:
         if not collection_path.startswith("/"):
@@ -62,11 +47,8 @@ class CursorDialect(Dialect):
         return RequestSpec("GET", self.collection_path, tuple(params))
 
     def read_page(self, response: httpx.Response, query: Query) -> PageContent:
-        body = read_object(response, {"data": list, "has_more": bool})
-        return PageContent(
-            items=parse_customers(response, body["data"], self.normalize),
-            has_more=body["has_more"],
-        )
+        body = read_body(response, ListEnvelope, self.wire)
+        return PageContent(body.data, body.has_more)
 
     def _item(self, customer_id: str) -> str:
         return f"{self.collection_path}/{id_segment(customer_id)}"
@@ -86,12 +68,3 @@ class CursorDialect(Dialect):
 
     def build_delete(self, customer_id: str) -> RequestSpec:
         return RequestSpec("DELETE", self._item(customer_id))
-
-    def normalize(self, raw: Any) -> Any:
-        customer = dict(raw)
-        for key in _TIMESTAMP_FIELDS:
-            if key in customer:
-                customer[key] = _from_millis(customer[key])
-        if customer.get("metadata") is None:
-            customer["metadata"] = {}
-        return customer

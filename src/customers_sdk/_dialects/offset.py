@@ -8,11 +8,12 @@ from functools import lru_cache
 from typing import Any
 
 import httpx
+from pydantic import BaseModel, ConfigDict
 
 from .._errors import InvalidParameterError
-from .._models import Pagination
+from .._models import Customer, Pagination, WireFormat
 from .._request import ListQuery, Query, RequestSpec
-from ._base import Dialect, PageContent, invalid_response, parse_customers, read_object
+from ._base import Dialect, PageContent, read_body
 
 __all__ = ["OffsetDialect", "snake_case"]
 
@@ -30,7 +31,8 @@ _NESTED = (dict, list)
 
 
 def _snake_keys(raw: Any) -> Any:
-    # Hot path (every key of every customer): recurse only into containers.
+    # Customers' own fields are aliases (see _models); this renames only what is not declared:
+    # unknown fields, and subscriptions and plans when the caller asked for them.
     if isinstance(raw, dict):
         return {
             snake_case(key): _snake_keys(value) if isinstance(value, _NESTED) else value
@@ -41,6 +43,13 @@ def _snake_keys(raw: Any) -> Any:
     return raw
 
 
+class _OffsetEnvelope(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
+    data: list[Customer]
+    pagination: Pagination
+
+
 class OffsetDialect(Dialect):
     """``GET /api/public/customers`` with ``limit``/``offset``; list is its only operation."""
 
@@ -48,6 +57,7 @@ class OffsetDialect(Dialect):
     operations = frozenset({"list"})
     list_params = frozenset({"limit", "offset", "include_subscriptions"})
     max_limit = 100
+    wire = WireFormat(rename_extra=_snake_keys, subscriptions=_snake_keys)
 
     def check_list_extras(self, given: dict[str, Any]) -> dict[str, Any]:
         offset = given.get("offset", 0)
@@ -75,25 +85,14 @@ class OffsetDialect(Dialect):
         return RequestSpec("GET", _COLLECTION, tuple(params))
 
     def read_page(self, response: httpx.Response, query: Query) -> PageContent:
-        body = read_object(response, {"data": list, "pagination": dict})
-        try:
-            pagination = Pagination.model_validate(_snake_keys(body["pagination"]))
-        except ValueError as exc:
-            raise invalid_response(response, f"pagination block is malformed: {exc}") from exc
-        return PageContent(
-            items=parse_customers(response, body["data"], self.normalize),
-            has_more=pagination.has_more,
-            pagination=pagination,
-        )
+        body = read_body(response, _OffsetEnvelope, self.wire)
+        return PageContent(body.data, body.pagination.has_more, body.pagination)
 
     def next_query(self, query: Query, content: PageContent) -> Query | None:
         if not content.has_more or not content.items or not isinstance(query, ListQuery):
             return None
         assert content.pagination is not None  # read_page always sets it for this dialect
         return offset_query(query, content.pagination.offset + len(content.items))
-
-    def normalize(self, raw: Any) -> Any:
-        return _snake_keys(raw)
 
 
 def offset_query(query: ListQuery, offset: int) -> ListQuery:

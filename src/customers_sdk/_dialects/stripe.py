@@ -9,15 +9,16 @@ from typing import Any
 import httpx
 
 from .._errors import InvalidParameterError
+from .._models import WireFormat
 from .._request import ListQuery, Params, Query, RequestSpec, SearchQuery, id_segment
 from ._base import (
     CustomerFields,
     Dialect,
+    ListEnvelope,
     PageContent,
     check_fields,
     invalid_response,
-    parse_customers,
-    read_object,
+    read_body,
 )
 
 __all__ = ["StripeDialect"]
@@ -100,6 +101,19 @@ def _normalize_subscription(raw: Mapping[str, Any]) -> dict[str, Any]:
     return sub
 
 
+def _subscriptions(value: Any) -> Any:
+    if isinstance(value, Mapping):  # an expanded list object
+        value = value.get("data")
+    if isinstance(value, list):
+        return [_normalize_subscription(s) for s in value]
+    return value
+
+
+class _StripeEnvelope(ListEnvelope):
+    # Search pages only; checked by read_page, so any type is read here.
+    next_page: Any = None
+
+
 class StripeDialect(Dialect):
     """Stripe's ``/v1/customers`` (seeds 000 and 001)."""
 
@@ -109,6 +123,7 @@ class StripeDialect(Dialect):
     max_limit = 100
     api_key_env = "STRIPE_API_KEY"
     default_base_url = "https://api.stripe.com"
+    wire = WireFormat(subscriptions=_subscriptions)  # timestamps: epoch seconds
 
     def check_list_extras(self, given: dict[str, Any]) -> dict[str, Any]:
         if "created" in given:
@@ -136,14 +151,12 @@ class StripeDialect(Dialect):
         return RequestSpec("GET", f"{_COLLECTION}/search", tuple(params))
 
     def read_page(self, response: httpx.Response, query: Query) -> PageContent:
-        body = read_object(response, {"data": list, "has_more": bool})
-        token = body.get("next_page")
-        if isinstance(query, SearchQuery) and body["has_more"] and not isinstance(token, str):
+        body = read_body(response, _StripeEnvelope, self.wire)
+        token = body.next_page
+        if isinstance(query, SearchQuery) and body.has_more and not isinstance(token, str):
             raise invalid_response(response, "search result has more pages but no next_page")
         return PageContent(
-            items=parse_customers(response, body["data"], self.normalize),
-            has_more=body["has_more"],
-            next_page_token=token if isinstance(token, str) else None,
+            body.data, body.has_more, next_page_token=token if isinstance(token, str) else None
         )
 
     def next_query(self, query: Query, content: PageContent) -> Query | None:
@@ -168,18 +181,3 @@ class StripeDialect(Dialect):
 
     def build_delete(self, customer_id: str) -> RequestSpec:
         return RequestSpec("DELETE", f"{_COLLECTION}/{id_segment(customer_id)}")
-
-    def normalize(self, raw: Any) -> Any:
-        customer = dict(raw)
-        if "created" in customer:
-            customer["created_at"] = customer.pop("created")
-        if "livemode" in customer:
-            customer["live"] = customer.pop("livemode")
-        if customer.get("metadata") is None:
-            customer["metadata"] = {}
-        subscriptions = customer.get("subscriptions")
-        if isinstance(subscriptions, Mapping):  # an expanded list object
-            subscriptions = subscriptions.get("data")
-        if isinstance(subscriptions, list):
-            customer["subscriptions"] = [_normalize_subscription(s) for s in subscriptions]
-        return customer
