@@ -4,7 +4,9 @@ Every sample is a fresh interpreter that times only its ``import`` statement (in
 start-up is excluded), the contenders interleaved; bytecode caches are written, as after
 ``pip install``. ``import pydantic`` alone is lazy (it does not load ``BaseModel``), so a
 third line imports ``BaseModel`` too, to show what any library that defines pydantic models
-pays at import. Target: within 1.3x of ``import httpx, pydantic, tenacity``, compared on the
+pays at import. The models themselves load on first use (the first response, or the first
+look-up of ``customers_sdk.Customer``); a fourth line shows that cost, so the deferral is
+visible, not hidden. Target: within 1.3x of ``import httpx, pydantic, tenacity``, compared on the
 CPU time of the import (wall time is shown too): an import is pure CPU once the files are
 cached, and CPU time is what other load on the machine disturbs least.
 """
@@ -22,8 +24,10 @@ TARGET = 1.3
 OURS = "import customers_sdk"
 DEPENDENCIES = "import httpx, pydantic, tenacity"
 WITH_BASE_MODEL = "... and from pydantic import BaseModel"
+WITH_MODELS = "import customers_sdk; customers_sdk.Customer"
 STATEMENTS = {
     OURS: "import customers_sdk",
+    WITH_MODELS: "import customers_sdk; customers_sdk.Customer",
     DEPENDENCIES: "import httpx, pydantic, tenacity",
     WITH_BASE_MODEL: "import httpx, pydantic, tenacity; from pydantic import BaseModel",
 }
@@ -58,6 +62,11 @@ def run(*, runs: int) -> list[Section]:
         f"{paired_ratio(ours, cpu_measures[WITH_BASE_MODEL]):.2f}x; wall-clock medians: "
         f"{measures[OURS].median / measures[DEPENDENCIES].median:.2f}x and "
         f"{measures[OURS].median / measures[WITH_BASE_MODEL].median:.2f}x"
+    )
+    section.notes.append(
+        "the models load on first use: import plus `customers_sdk.Customer` is "
+        f"{paired_ratio(cpu_measures[WITH_MODELS], cpu_measures[DEPENDENCIES]):.2f}x the "
+        "dependencies (CPU), paid once by the first response parsed"
     )
     return [section]
 

@@ -7,9 +7,10 @@ Example:
     ...     print(customer.email)
 """
 
+import typing
+
 from ._async_client import AsyncCustomersClient
 from ._client import CustomersClient
-from ._dataframe import to_dataframe, to_dicts
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -28,11 +29,42 @@ from ._errors import (
     UnsupportedOperationError,
 )
 from ._filters import Condition, Filter, FilterGroup, FilterLike, FilterOp, where
-from ._models import Customer, Pagination, Plan, ResponseInfo, Subscription, SubscriptionStatus
 from ._pagination import AsyncPage, AsyncPageRequest, Page
 from ._retry import RetryPolicy
-from ._types import NOT_GIVEN, NotGiven
+from ._types import NOT_GIVEN, NotGiven, ResponseInfo
 from ._version import __version__
+
+if typing.TYPE_CHECKING:
+    from ._dataframe import to_dataframe, to_dicts
+    from ._models import Customer, Pagination, Plan, Subscription, SubscriptionStatus
+
+# The models (and with them pydantic's model machinery, about a third of this package's import
+# time) load when first used: the first response parsed, or the first of these names looked up.
+_LAZY = {
+    "Customer": "_models",
+    "Pagination": "_models",
+    "Plan": "_models",
+    "Subscription": "_models",
+    "SubscriptionStatus": "_models",
+    "to_dataframe": "_dataframe",
+    "to_dicts": "_dataframe",
+}
+
+
+def __getattr__(name: str) -> typing.Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value  # looked up once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "APIConnectionError",

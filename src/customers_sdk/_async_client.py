@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import httpx
 import tenacity
@@ -12,10 +13,12 @@ from . import _retry
 from ._base_client import BaseClient
 from ._call import Call
 from ._filters import FilterLike
-from ._models import Customer, ResponseInfo
 from ._pagination import AsyncPage, AsyncPageRequest
 from ._request import CreatedFilter, Query, RequestSpec
-from ._types import NOT_GIVEN, NotGiven, RequestOptions, Timeout
+from ._types import NOT_GIVEN, NotGiven, RequestOptions, ResponseInfo, Timeout
+
+if TYPE_CHECKING:
+    from ._models import Customer
 
 __all__ = ["AsyncCustomersClient"]
 

@@ -15,14 +15,15 @@ from ._dialects import CursorDialect, Dialect, OffsetDialect, PageContent, Strip
 from ._errors import InvalidParameterError, ResponseValidationError
 from ._filters import FilterLike
 from ._logging import setup_from_env
-from ._models import Customer, ResponseInfo
 from ._ratelimit import TokenBucket
 from ._request import CreatedFilter, ListQuery, Query, RequestSpec, SearchQuery, check_id
 from ._retry import RetryPolicy
-from ._types import NOT_GIVEN, NotGiven, Timeout, is_given
+from ._types import NOT_GIVEN, NotGiven, ResponseInfo, Timeout, is_given
 
 if TYPE_CHECKING:
     from typing_extensions import Self
+
+    from ._models import Customer
 
 __all__ = ["DEFAULT_TIMEOUT", "BaseClient"]
 
@@ -306,6 +307,8 @@ class BaseClient(Generic[HttpT]):
         # A 404 reaches here only when an earlier attempt of this very delete may have done it
         # (see Call.check); the caller asked for the customer to be gone, and it is.
         if response.status_code == 404:
+            from ._models import Customer  # loaded with the first response (see _envelopes)
+
             customer = Customer(id=customer_id, deleted=True)
             customer._response_info = info
             return customer

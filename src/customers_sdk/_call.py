@@ -41,10 +41,9 @@ from ._dialects import Dialect, read_error
 from ._dialects._base import request_id_of
 from ._errors import APIConnectionError, APITimeoutError, CustomersError, InvalidParameterError
 from ._logging import logger
-from ._models import ResponseInfo
 from ._ratelimit import TokenBucket
 from ._request import RequestSpec
-from ._types import NotGiven, RequestOptions, Timeout
+from ._types import NotGiven, RequestOptions, ResponseInfo, Timeout
 from ._version import __version__
 
 __all__ = ["Call", "Settings", "to_timeout"]

@@ -11,8 +11,7 @@ from the reading dialect's :class:`WireFormat`, passed as the validation context
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -30,30 +29,16 @@ from pydantic import (
     model_validator,
 )
 
+from ._types import ResponseInfo, WireFormat
+
 __all__ = [
     "ACTIVE_STATUSES",
     "Customer",
     "Pagination",
     "Plan",
-    "ResponseInfo",
     "Subscription",
     "SubscriptionStatus",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class WireFormat:
-    """What a dialect tells the models about its wire, as the validation context of a response.
-
-    Without a context (a model built by hand) numbers are read the way pydantic reads them.
-    """
-
-    timestamp_divisor: int = 1
-    """A numeric timestamp divided by this is epoch seconds (1000: the wire sends ms)."""
-    rename_extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None
-    """Applied to a customer's unknown fields, if it has any."""
-    subscriptions: Callable[[Any], Any] | None = None
-    """Turns the wire's ``subscriptions`` value into a list of subscription dicts."""
 
 
 def _wire(info: ValidationInfo) -> WireFormat | None:
@@ -100,22 +85,6 @@ def _aliases(*names: str) -> Any:
 
 
 UTCDateTime = Annotated[datetime, BeforeValidator(_to_datetime), AfterValidator(_as_utc)]
-
-
-@dataclass(frozen=True, slots=True)
-class ResponseInfo:
-    """What the transport knows about the HTTP exchange that produced a result.
-
-    Example:
-        >>> customer = client.get("cus_123")  # doctest: +SKIP
-        >>> customer.response_info.request_id, customer.response_info.retries  # doctest: +SKIP
-        ('req_abc', 0)
-    """
-
-    status_code: int
-    request_id: str | None
-    retries: int
-    elapsed_ms: float
 
 
 class _Model(BaseModel):

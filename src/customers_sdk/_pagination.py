@@ -19,11 +19,13 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._dialects import PageContent
-from ._models import Pagination, ResponseInfo
 from ._request import ListQuery, Query
+from ._types import ResponseInfo
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from ._models import Pagination
 
 __all__ = ["AsyncPage", "AsyncPageRequest", "Page"]
 

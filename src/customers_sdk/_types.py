@@ -1,13 +1,23 @@
-"""Small shared types: the ``NOT_GIVEN`` sentinel and request options."""
+"""Small shared types: the ``NOT_GIVEN`` sentinel, request options, what a response carries
+besides its result, and what a dialect tells the models (no pydantic here: see ``__init__``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 import httpx
 
-__all__ = ["NOT_GIVEN", "NotGiven", "RequestOptions", "Timeout", "is_given"]
+__all__ = [
+    "NOT_GIVEN",
+    "NotGiven",
+    "RequestOptions",
+    "ResponseInfo",
+    "Timeout",
+    "WireFormat",
+    "is_given",
+]
 
 _T = TypeVar("_T")
 
@@ -62,3 +72,34 @@ class RequestOptions:
     max_retries: int | NotGiven = NOT_GIVEN
     deadline: float | NotGiven | None = NOT_GIVEN
     idempotency_key: str | NotGiven | None = NOT_GIVEN
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseInfo:
+    """What the transport knows about the HTTP exchange that produced a result.
+
+    Example:
+        >>> customer = client.get("cus_123")  # doctest: +SKIP
+        >>> customer.response_info.request_id, customer.response_info.retries  # doctest: +SKIP
+        ('req_abc', 0)
+    """
+
+    status_code: int
+    request_id: str | None
+    retries: int
+    elapsed_ms: float
+
+
+@dataclass(frozen=True, slots=True)
+class WireFormat:
+    """What a dialect tells the models about its wire, as the validation context of a response.
+
+    Without a context (a model built by hand) numbers are read the way pydantic reads them.
+    """
+
+    timestamp_divisor: int = 1
+    """A numeric timestamp divided by this is epoch seconds (1000: the wire sends ms)."""
+    rename_extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    """Applied to a customer's unknown fields, if it has any."""
+    subscriptions: Callable[[Any], Any] | None = None
+    """Turns the wire's ``subscriptions`` value into a list of subscription dicts."""

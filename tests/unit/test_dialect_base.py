@@ -7,8 +7,8 @@ import pytest
 
 from customers_sdk import APIError, NotFoundError, RateLimitError
 from customers_sdk._dialects import Dialect, read_error
-from customers_sdk._models import WireFormat
 from customers_sdk._request import ListQuery
+from customers_sdk._types import WireFormat
 
 
 class _Minimal(Dialect):

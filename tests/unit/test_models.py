@@ -268,7 +268,7 @@ def test_null_metadata_reads_as_empty(dialect: Any) -> None:
 
 def test_ids_must_be_strings() -> None:
     with pytest.raises(ValueError, match="id"):
-        Customer(id=5)  # type: ignore[arg-type]
+        Customer(id=5)
 
 
 # -- models ---------------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from importlib import resources
 from types import ModuleType
 from typing import Any
 
+import pytest
+
 import customers_sdk
 
 # Optional extras and heavy packages that must never load with a bare `import customers_sdk`.
@@ -87,6 +89,38 @@ def test_import_loads_no_optional_extra() -> None:
     assert {m.split(".")[0] for m in loaded} & NOT_AT_IMPORT == set()
     assert loaded & OWN_OPTIONAL == set()
     assert {"httpx", "pydantic", "tenacity"} <= loaded
+    # The models load with the first response, not at import (see customers_sdk.__init__).
+    assert {"customers_sdk._models", "pydantic.main"} & loaded == set()
+
+
+_FIRST_USE = """
+import sys, httpx, customers_sdk
+assert "customers_sdk._models" not in sys.modules
+body = {"data": [{"id": "cus_1", "created": 0}], "has_more": False}
+transport = httpx.MockTransport(lambda request: httpx.Response(200, json=body))
+client = customers_sdk.CustomersClient.stripe(
+    api_key="sk_test_x", http_client=httpx.Client(transport=transport)
+)
+(customer,) = client.list()
+assert type(customer) is customers_sdk.Customer, type(customer)
+assert "Customer" in dir(customers_sdk) and "to_dicts" in dir(customers_sdk)
+try:
+    customers_sdk.Nope
+except AttributeError as exc:
+    assert "Nope" in str(exc)
+else:
+    raise AssertionError("no AttributeError")
+"""
+
+
+def test_models_load_on_first_use() -> None:
+    subprocess.run([sys.executable, "-c", _FIRST_USE], check=True)
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="Nope"):
+        customers_sdk.Nope  # noqa: B018
+    assert set(customers_sdk.__all__) <= set(dir(customers_sdk))
 
 
 def test_sync_and_async_clients_stay_in_step() -> None:

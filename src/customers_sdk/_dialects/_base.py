@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import httpx
-from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError
+from pydantic import ValidationError
 
 from .._errors import (
     APIError,
@@ -21,10 +21,15 @@ from .._errors import (
     UnsupportedOperationError,
     error_class_for_status,
 )
-from .._models import Customer, Pagination, WireFormat
 from .._request import ListQuery, Query, RequestSpec, SearchQuery
+from .._types import WireFormat
 
-__all__ = ["CustomerFields", "Dialect", "ListEnvelope", "PageContent", "read_body"]
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from .._models import Customer, Pagination
+
+__all__ = ["CustomerFields", "Dialect", "PageContent", "read_body"]
 
 CustomerFields = Mapping[str, Any]
 """The fields of a create/update call that the caller gave (``None`` = set to null)."""
@@ -61,17 +66,7 @@ def request_id_of(response: httpx.Response) -> str | None:
     return found
 
 
-EnvelopeT = TypeVar("EnvelopeT", bound=BaseModel)
-
-
-class ListEnvelope(BaseModel):
-    """A list response of the cursor dialects: ``data`` and ``has_more``; other keys ignored."""
-
-    # Built on first use, like the models (see _models).
-    model_config = ConfigDict(defer_build=True)
-
-    data: list[Customer]
-    has_more: StrictBool
+EnvelopeT = TypeVar("EnvelopeT", bound="BaseModel")
 
 
 def read_body(response: httpx.Response, model: type[EnvelopeT], wire: WireFormat) -> EnvelopeT:
@@ -213,6 +208,8 @@ class Dialect:
         raise NotImplementedError
 
     def read_customer(self, response: httpx.Response) -> Customer:
+        from .._models import Customer  # on first use: see _dialects/_envelopes
+
         return read_body(response, Customer, self.wire)
 
 

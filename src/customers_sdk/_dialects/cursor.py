@@ -8,9 +8,9 @@ from typing import Any
 import httpx
 
 from .._filters import check_filter
-from .._models import WireFormat
 from .._request import ListQuery, Query, RequestSpec, id_segment
-from ._base import CustomerFields, Dialect, ListEnvelope, PageContent, check_fields, read_body
+from .._types import WireFormat
+from ._base import CustomerFields, Dialect, PageContent, check_fields, read_body
 
 __all__ = ["CursorDialect"]
 
@@ -47,6 +47,8 @@ class CursorDialect(Dialect):
         return RequestSpec("GET", self.collection_path, tuple(params))
 
     def read_page(self, response: httpx.Response, query: Query) -> PageContent:
+        from ._envelopes import ListEnvelope
+
         body = read_body(response, ListEnvelope, self.wire)
         return PageContent(body.data, body.has_more)
 

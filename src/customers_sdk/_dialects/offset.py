@@ -8,11 +8,10 @@ from functools import lru_cache
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, ConfigDict
 
 from .._errors import InvalidParameterError
-from .._models import Customer, Pagination, WireFormat
 from .._request import ListQuery, Query, RequestSpec
+from .._types import WireFormat
 from ._base import Dialect, PageContent, read_body
 
 __all__ = ["OffsetDialect", "snake_case"]
@@ -41,13 +40,6 @@ def _snake_keys(raw: Any) -> Any:
     if isinstance(raw, list):
         return [_snake_keys(value) if isinstance(value, _NESTED) else value for value in raw]
     return raw
-
-
-class _OffsetEnvelope(BaseModel):
-    model_config = ConfigDict(defer_build=True)
-
-    data: list[Customer]
-    pagination: Pagination
 
 
 class OffsetDialect(Dialect):
@@ -85,7 +77,9 @@ class OffsetDialect(Dialect):
         return RequestSpec("GET", _COLLECTION, tuple(params))
 
     def read_page(self, response: httpx.Response, query: Query) -> PageContent:
-        body = read_body(response, _OffsetEnvelope, self.wire)
+        from ._envelopes import OffsetEnvelope
+
+        body = read_body(response, OffsetEnvelope, self.wire)
         return PageContent(body.data, body.pagination.has_more, body.pagination)
 
     def next_query(self, query: Query, content: PageContent) -> Query | None:

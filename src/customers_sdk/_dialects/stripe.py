@@ -9,12 +9,11 @@ from typing import Any
 import httpx
 
 from .._errors import InvalidParameterError
-from .._models import WireFormat
 from .._request import ListQuery, Params, Query, RequestSpec, SearchQuery, id_segment
+from .._types import WireFormat
 from ._base import (
     CustomerFields,
     Dialect,
-    ListEnvelope,
     PageContent,
     check_fields,
     invalid_response,
@@ -109,11 +108,6 @@ def _subscriptions(value: Any) -> Any:
     return value
 
 
-class _StripeEnvelope(ListEnvelope):
-    # Search pages only; checked by read_page, so any type is read here.
-    next_page: Any = None
-
-
 class StripeDialect(Dialect):
     """Stripe's ``/v1/customers`` (seeds 000 and 001)."""
 
@@ -151,7 +145,9 @@ class StripeDialect(Dialect):
         return RequestSpec("GET", f"{_COLLECTION}/search", tuple(params))
 
     def read_page(self, response: httpx.Response, query: Query) -> PageContent:
-        body = read_body(response, _StripeEnvelope, self.wire)
+        from ._envelopes import StripeEnvelope
+
+        body = read_body(response, StripeEnvelope, self.wire)
         token = body.next_page
         if isinstance(query, SearchQuery) and body.has_more and not isinstance(token, str):
             raise invalid_response(response, "search result has more pages but no next_page")
