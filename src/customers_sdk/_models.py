@@ -17,17 +17,17 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
-    AfterValidator,
     AliasChoices,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     Strict,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import core_schema
 
 from ._types import ResponseInfo, WireFormat
 
@@ -46,17 +46,8 @@ def _wire(info: ValidationInfo) -> WireFormat | None:
     return context if isinstance(context, WireFormat) else None
 
 
-def _to_datetime(value: Any, info: ValidationInfo) -> Any:
-    # Strings: the stdlib's parser (C) gives the stdlib's UTC, which pydantic's parser does not;
-    # converting pydantic's afterwards costs twice as much (measured). What it can't read (any
-    # "Z" on Python 3.10, odd forms) is left to pydantic and made UTC by _as_utc.
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-        return parsed if parsed.tzinfo is timezone.utc else _as_utc(parsed)
-    # Numbers: epoch seconds or ms, as the dialect says; pydantic would guess from the size.
+def _from_epoch(value: Any, info: ValidationInfo) -> Any:
+    # Epoch seconds or ms, as the reading dialect says; pydantic would guess from the size.
     wire = _wire(info)
     if wire is None or isinstance(value, bool) or not isinstance(value, (int, float)):
         return value
@@ -75,8 +66,44 @@ def _as_utc(value: datetime) -> datetime:
     return value.astimezone(timezone.utc)
 
 
-def _none_as_empty(value: Any) -> Any:
-    return {} if value is None else value
+class _UTC:
+    """A datetime read as aware UTC, from ISO 8601 (any offset, or none: UTC) or epoch numbers.
+
+    Most timestamps on the wire are ISO 8601 in UTC; pydantic-core reads those alone, with no
+    Python call (a third of the parsing time of a page, measured). Everything else (numbers,
+    whose unit the dialect knows; other offsets; no offset) takes the second branch. UTC comes
+    back as pydantic's own ``TzInfo(0)`` from the first and ``timezone.utc`` from the second:
+    equal, and both ``utcoffset() == 0``, but compare them with ``==``, not ``is``.
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        in_utc = core_schema.datetime_schema(strict=True, tz_constraint=0)
+        converted = core_schema.no_info_after_validator_function(
+            _as_utc, core_schema.with_info_before_validator_function(_from_epoch, handler(source))
+        )
+        return core_schema.union_schema(
+            [in_utc, converted],
+            mode="left_to_right",
+            custom_error_type="utc_datetime",
+            custom_error_message="Input should be an ISO 8601 datetime or an epoch timestamp "
+            "in range",
+        )
+
+
+class _NullAsEmpty:
+    """A mapping field that reads JSON ``null`` as empty (the common case stays in Rust)."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        empty = core_schema.no_info_after_validator_function(
+            lambda _: {}, core_schema.none_schema()
+        )
+        return core_schema.union_schema([handler(source), empty], mode="left_to_right")
 
 
 def _aliases(*names: str) -> Any:
@@ -84,7 +111,7 @@ def _aliases(*names: str) -> Any:
     return Field(default=None, validation_alias=AliasChoices(*names))
 
 
-UTCDateTime = Annotated[datetime, BeforeValidator(_to_datetime), AfterValidator(_as_utc)]
+UTCDateTime = Annotated[datetime, _UTC]
 
 
 class _Model(BaseModel):
@@ -197,9 +224,7 @@ class Customer(_Model):
     email: str | None = None
     name: str | None = None
     phone: str | None = None
-    metadata: Annotated[dict[str, str], BeforeValidator(_none_as_empty)] = Field(
-        default_factory=dict
-    )
+    metadata: Annotated[dict[str, str], _NullAsEmpty] = Field(default_factory=dict)
     created_at: UTCDateTime | None = _aliases("created_at", "createdAt", "created")
     updated_at: UTCDateTime | None = _aliases("updated_at", "updatedAt")
     live: bool | None = _aliases("live", "livemode")

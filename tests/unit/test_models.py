@@ -213,7 +213,9 @@ def test_dialect_timestamps_seconds_milliseconds_and_iso() -> None:
     assert offset.created_at == millis
     for customer in (stripe, cursor, offset):
         assert customer.created_at is not None
-        assert customer.created_at.tzinfo is UTC
+        # pydantic's own UTC for ISO "Z", the stdlib's for numbers: equal, not identical.
+        assert customer.created_at.tzinfo == UTC
+        assert customer.created_at.tzname() == "UTC"
 
 
 def test_cursor_small_millisecond_values_are_not_mistaken_for_seconds() -> None:
@@ -229,7 +231,7 @@ def test_cursor_small_millisecond_values_are_not_mistaken_for_seconds() -> None:
 )
 @pytest.mark.parametrize("value", [10**20, -(10**20), 1e300])
 def test_timestamps_out_of_range_are_validation_errors(dialect: Any, key: str, value: Any) -> None:
-    with pytest.raises(ResponseValidationError, match="out of range"):
+    with pytest.raises(ResponseValidationError, match="epoch timestamp in range"):
         _read(dialect, {"id": "c", key: value})
 
 
