@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
@@ -287,8 +286,9 @@ def stripe_python_gets(url: str, ids: Sequence[str]) -> Iterator[Walk | None]:
 def raw_window_walk(
     url: str, loop: AsyncLoop, *, limit: int, count: int, concurrency: int
 ) -> Iterator[Walk]:
-    """The offset walk by hand with ``concurrency`` requests always in flight and no models:
-    the most any client can get out of the server (its ceiling)."""
+    """The offset walk by hand with ``concurrency`` requests always in flight (a new one as soon
+    as any finishes, every offset known up front) and no models: the most any client can get
+    out of the server (its ceiling)."""
     path = DIALECT_PATHS["offset"]
     http = httpx.AsyncClient(base_url=url, headers=_HEADERS, timeout=_TIMEOUT)
 
@@ -300,16 +300,19 @@ def raw_window_walk(
     async def walk() -> list[str]:
         first = await fetch(0)
         total = min(count, first["pagination"]["total"])
-        pages: list[Any] = [first]
         offsets = iter(range(limit, total, limit))
-        window: deque[asyncio.Task[Any]] = deque(
-            asyncio.ensure_future(fetch(offset)) for offset in islice(offsets, concurrency)
-        )
-        while window:
-            pages.append(await window.popleft())
-            if (offset := next(offsets, None)) is not None:
-                window.append(asyncio.ensure_future(fetch(offset)))
-        return [item["id"] for page in pages for item in page["data"]][:count]
+        pages: dict[int, Any] = {0: first}
+        running = {
+            asyncio.ensure_future(fetch(offset)): offset for offset in islice(offsets, concurrency)
+        }
+        while running:
+            done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                pages[running.pop(task)] = task.result()
+                if (offset := next(offsets, None)) is not None:
+                    running[asyncio.ensure_future(fetch(offset))] = offset
+        ordered = [pages[offset] for offset in sorted(pages)]
+        return [item["id"] for page in ordered for item in page["data"]][:count]
 
     try:
         yield lambda: loop.run(walk)

@@ -48,7 +48,7 @@ class Plan:
 PLANS = {
     "full": Plan(
         walk_customers=20_000, walk_runs=5, get_calls=2_000, get_runs=4,
-        concurrency_customers=10_000, concurrency_latency_ms=20.0, concurrency_runs=3,
+        concurrency_customers=10_000, concurrency_latency_ms=20.0, concurrency_runs=5,
         memory_small=20_000, memory_large=200_000, memory_runs=2,
         import_runs=15, parse_pages=50, parse_runs=10,
     ),

@@ -1,14 +1,18 @@
-"""Cancellation is clean: cancelling a walk, or breaking out of ``async for``, leaves no request
-running. A gated transport lets the first request through and holds every later one until it
-is cancelled, so "in flight" is observable without timing."""
+"""Concurrent walks keep exactly their concurrency in flight, and cancellation is clean:
+cancelling a walk, or breaking out of ``async for``, leaves no request running. A gated
+transport lets the first request through and holds every later one until it is cancelled, so
+"in flight" is observable without timing."""
 
 from __future__ import annotations
+
+import threading
+import time
 
 import anyio
 import httpx
 import pytest
 
-from customers_sdk import AsyncCustomersClient
+from customers_sdk import AsyncCustomersClient, CustomersClient
 from customers_sdk.sandbox import Sandbox, SandboxTransport
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio]
@@ -112,3 +116,64 @@ async def test_cancelling_a_get_leaves_nothing_running(gated: GatedTransport) ->
         assert scope.cancelled_caught
         assert gated.in_flight == 0
     await http.aclose()
+
+
+class _Counting(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Counts requests in flight at once; each one takes a few milliseconds."""
+
+    def __init__(self) -> None:
+        self.inner = SandboxTransport(Sandbox(customers=120))
+        self.now = 0
+        self.most = 0
+        self._lock = threading.Lock()
+
+    def _enter(self) -> None:
+        with self._lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+
+    def _leave(self) -> None:
+        with self._lock:
+            self.now -= 1
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self._enter()
+        try:
+            time.sleep(0.003)
+            return self.inner.handle_request(request)
+        finally:
+            self._leave()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self._enter()
+        try:
+            await anyio.sleep(0.003)
+            return await self.inner.handle_async_request(request)
+        finally:
+            self._leave()
+
+
+async def test_a_concurrent_walk_keeps_exactly_its_concurrency_in_flight() -> None:
+    counting = _Counting()
+    async with AsyncCustomersClient.offset(
+        api_key=KEY, base_url="http://sandbox", http_client=httpx.AsyncClient(transport=counting)
+    ) as client:
+        serial = [c.id async for c in client.list(limit=5)]
+        concurrent = [c.id async for c in client.list(limit=5, concurrency=3)]
+    assert concurrent == serial
+    assert len(serial) == 120
+    assert counting.most == 3
+    assert counting.now == 0
+
+
+def test_a_threaded_walk_keeps_exactly_its_concurrency_in_flight() -> None:
+    counting = _Counting()
+    with CustomersClient.offset(
+        api_key=KEY, base_url="http://sandbox", http_client=httpx.Client(transport=counting)
+    ) as client:
+        serial = [c.id for c in client.list(limit=5)]
+        concurrent = [c.id for c in client.list(limit=5, concurrency=3)]
+    assert concurrent == serial
+    assert len(serial) == 120
+    assert counting.most == 3
+    assert counting.now == 0
