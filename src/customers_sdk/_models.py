@@ -255,9 +255,10 @@ class Customer(_Model):
         if self.has_active_subscription is None and self.subscriptions is not None:
             self.has_active_subscription = any(s.is_active for s in self.subscriptions)
         extra = self.__pydantic_extra__
-        wire = _wire(info)
-        if extra and wire is not None and wire.rename_extra is not None:
-            self.__pydantic_extra__ = wire.rename_extra(extra)
+        if extra:  # rare on most wires: look at the context only then
+            wire = _wire(info)
+            if wire is not None and wire.rename_extra is not None:
+                self.__pydantic_extra__ = wire.rename_extra(extra)
         return self
 
     def to_dict(self) -> dict[str, Any]:
