@@ -106,6 +106,14 @@ class _NullAsEmpty:
         return core_schema.union_schema([handler(source), empty], mode="left_to_right")
 
 
+def _rename_extra(model: BaseModel, info: ValidationInfo) -> None:
+    extra = model.__pydantic_extra__
+    if extra:  # rare on most wires: look at the context only then
+        wire = _wire(info)
+        if wire is not None and wire.rename_extra is not None:
+            model.__pydantic_extra__ = wire.rename_extra(extra)
+
+
 def _aliases(*names: str) -> Any:
     # The field's own name first: models built by hand use it, and the first match wins.
     return Field(default=None, validation_alias=AliasChoices(*names))
@@ -177,11 +185,16 @@ class Plan(_Model):
         4999
     """
 
-    stripe_price_id: str | None = None
+    stripe_price_id: str | None = _aliases("stripe_price_id", "stripePriceId")
     name: str | None = None
     amount: int | None = None
     currency: str | None = None
     interval: str | None = None
+
+    @model_validator(mode="after")
+    def _finish(self, info: ValidationInfo) -> Plan:
+        _rename_extra(self, info)
+        return self
 
 
 class Subscription(_Model):
@@ -197,9 +210,16 @@ class Subscription(_Model):
 
     id: str
     status: Annotated[SubscriptionStatus | str, Field(union_mode="left_to_right")] | None = None
-    current_period_start: UTCDateTime | None = None
-    current_period_end: UTCDateTime | None = None
+    current_period_start: UTCDateTime | None = _aliases(
+        "current_period_start", "currentPeriodStart"
+    )
+    current_period_end: UTCDateTime | None = _aliases("current_period_end", "currentPeriodEnd")
     plan: Plan | None = None
+
+    @model_validator(mode="after")
+    def _finish(self, info: ValidationInfo) -> Subscription:
+        _rename_extra(self, info)
+        return self
 
     @property
     def is_active(self) -> bool:
@@ -254,11 +274,7 @@ class Customer(_Model):
         # The offset API always sends the flag; elsewhere derive it when subscriptions are known.
         if self.has_active_subscription is None and self.subscriptions is not None:
             self.has_active_subscription = any(s.is_active for s in self.subscriptions)
-        extra = self.__pydantic_extra__
-        if extra:  # rare on most wires: look at the context only then
-            wire = _wire(info)
-            if wire is not None and wire.rename_extra is not None:
-                self.__pydantic_extra__ = wire.rename_extra(extra)
+        _rename_extra(self, info)
         return self
 
     def to_dict(self) -> dict[str, Any]:

@@ -125,7 +125,10 @@ def test_unknown_camel_case_fields_are_kept_in_snake_case(
         1,
         loyaltyTier="gold",
         billingAddress={"postalCode": "10115"},
-        subscriptions=[{"id": "s", "status": "paused_by_admin", "plan": None}],
+        subscriptions=[
+            {"id": "s", "status": "paused_by_admin", "plan": None, "pauseReason": "admin"},
+            {"id": "t", "plan": {"stripePriceId": "price_1", "taxBehavior": "exclusive"}},
+        ],
     )
     mock_api.get(URL).respond(json=page_body("offset", [raw], has_more=False))
     (customer,) = _client(drive).list_all()
@@ -134,8 +137,13 @@ def test_unknown_camel_case_fields_are_kept_in_snake_case(
         "billing_address": {"postal_code": "10115"},
     }
     assert customer.subscriptions is not None
-    assert customer.subscriptions[0].status == "paused_by_admin"
-    assert customer.subscriptions[0].plan is None
+    paused, other = customer.subscriptions
+    assert paused.status == "paused_by_admin"
+    assert paused.plan is None
+    assert paused.extra == {"pause_reason": "admin"}
+    assert other.plan is not None
+    assert other.plan.stripe_price_id == "price_1"
+    assert other.plan.extra == {"tax_behavior": "exclusive"}
     # The server's flag is taken as sent, not recomputed.
     assert customer.has_active_subscription is False
 

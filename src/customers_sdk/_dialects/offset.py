@@ -30,8 +30,8 @@ _NESTED = (dict, list)
 
 
 def _snake_keys(raw: Any) -> Any:
-    # Customers' own fields are aliases (see _models); this renames only what is not declared:
-    # unknown fields, and subscriptions and plans when the caller asked for them.
+    # Declared fields are aliases (see _models); this renames only what a model does not
+    # declare, the unknown fields of customers, subscriptions and plans.
     if isinstance(raw, dict):
         return {
             snake_case(key): _snake_keys(value) if isinstance(value, _NESTED) else value
@@ -49,7 +49,7 @@ class OffsetDialect(Dialect):
     operations = frozenset({"list"})
     list_params = frozenset({"limit", "offset", "include_subscriptions"})
     max_limit = 100
-    wire = WireFormat(rename_extra=_snake_keys, subscriptions=_snake_keys)
+    wire = WireFormat(rename_extra=_snake_keys)
 
     def check_list_extras(self, given: dict[str, Any]) -> dict[str, Any]:
         offset = given.get("offset", 0)
