@@ -232,7 +232,7 @@ class Call:
 
     def check(self, response: httpx.Response) -> None:
         """Log the attempt; raise the typed error for a non-2xx status."""
-        self._log(response.status_code, request_id_of(response))
+        self._log(response.status_code, response)
         if response.is_success:
             return
         if response.status_code == 404 and self.spec.method == "DELETE" and self._maybe_applied:
@@ -318,9 +318,11 @@ class Call:
             type(reason).__name__,
         )
 
-    def _log(self, status: int | None, request_id: str | None, failure: str = "") -> None:
+    def _log(self, status: int | None, response: httpx.Response | None, failure: str = "") -> None:
         if not logger.isEnabledFor(20):  # INFO; checked first to keep the hot path cheap
             return
+        # Looked up only here: each httpx header lookup scans and decodes every header.
+        request_id = None if response is None else request_id_of(response)
         elapsed = (self.settings.clock() - self._attempt_started) * 1000
         logger.info(
             "%s %s -> %s attempt=%d elapsed_ms=%.1f request_id=%s",
