@@ -7,7 +7,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 import httpx
-import tenacity
 
 from . import _retry
 from ._base_client import BaseClient
@@ -43,7 +42,8 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
         self, spec: RequestSpec, options: RequestOptions
     ) -> tuple[httpx.Response, ResponseInfo]:
         call = Call(self._settings, spec, options)
-        async for attempt in tenacity.AsyncRetrying(**call.retrying_kwargs(_retry.async_sleep)):
+        for wait, attempt in call.attempts():
+            await _retry.async_sleep(wait)
             with attempt:
                 await _retry.async_sleep(call.slot_wait())
                 request = call.build(self._http)

@@ -7,7 +7,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 import httpx
-import tenacity
 
 from . import _retry
 from ._base_client import BaseClient
@@ -43,7 +42,8 @@ class CustomersClient(BaseClient[httpx.Client]):
         self, spec: RequestSpec, options: RequestOptions
     ) -> tuple[httpx.Response, ResponseInfo]:
         call = Call(self._settings, spec, options)
-        for attempt in tenacity.Retrying(**call.retrying_kwargs(_retry.sleep)):
+        for wait, attempt in call.attempts():
+            _retry.sleep(wait)
             with attempt:
                 _retry.sleep(call.slot_wait())
                 request = call.build(self._http)
