@@ -162,7 +162,8 @@ class RetryPolicy:
         clock: Callable[[], float],
         sleep: Callable[[float], Any],
     ) -> dict[str, Any]:
-        """Arguments for ``tenacity.Retrying`` / ``AsyncRetrying``: one policy, two drivers."""
+        """Arguments for ``tenacity.Retrying``: one policy, driven by ``Call.attempts()`` for both
+        clients."""
         # Equal jitter: half the exponential step is fixed, half random, so retries neither
         # stampede together nor collapse to zero wait.
         half = self.initial_wait / 2
