@@ -311,3 +311,11 @@ def test_pagination_plan_and_response_info() -> None:
     assert info.request_id == "req_1"
     with pytest.raises(AttributeError):
         info.request_id = "other"  # type: ignore[misc]
+
+
+def test_json_schema_still_describes_timestamps_and_metadata() -> None:
+    properties = Customer.model_json_schema(by_alias=False)["properties"]
+    assert {"format": "date-time", "type": "string"} in properties["created_at"]["anyOf"]
+    assert {"additionalProperties": {"type": "string"}, "type": "object"} in (
+        properties["metadata"]["anyOf"]
+    )
