@@ -15,6 +15,7 @@ import pytest
 import respx
 from pydantic import Field
 
+from conftest import page_body, wire_customer
 from customers_sdk import (
     AsyncCustomersClient,
     Customer,
@@ -29,48 +30,6 @@ from customers_sdk import (
 STRIPE = "https://api.stripe.com/v1/customers"
 OFFSET = "https://offset.test/api/public/customers"
 API_KEY = "sk_test_notebook_unit_7d8e9f"
-
-
-def wire_customer(dialect: str, index: int, **fields: Any) -> dict[str, Any]:
-    """Customer number ``index`` as the stripe or offset dialect sends it."""
-    if dialect == "stripe":
-        raw: dict[str, Any] = {
-            "id": f"cus_{index:04d}",
-            "object": "customer",
-            "created": 1_700_000_000 + index,
-            "email": f"user{index}@example.com",
-            "name": f"User {index}",
-            "metadata": {"n": str(index)},
-            "livemode": False,
-        }
-    else:
-        raw = {
-            "id": str(1000 + index),
-            "email": f"user{index}@example.com",
-            "firstName": "User",
-            "lastName": str(index),
-            "stripeCustomerId": f"cus_{index:04d}",
-            "hasActiveSubscription": False,
-            "createdAt": "2024-01-15T00:00:00.000Z",
-        }
-    return {**raw, **fields}
-
-
-def page_body(
-    dialect: str,
-    items: list[dict[str, Any]],
-    *,
-    has_more: bool,
-    offset: int = 0,
-    limit: int = 50,
-    total: int | None = None,
-) -> dict[str, Any]:
-    """A list response of the stripe or offset dialect holding ``items``."""
-    if dialect == "stripe":
-        return {"object": "list", "url": "/v1/customers", "data": items, "has_more": has_more}
-    size = offset + len(items) if total is None else total
-    pagination = {"total": size, "limit": limit, "offset": offset, "hasMore": has_more}
-    return {"data": items, "pagination": pagination}
 
 
 def stripe_customer(index: int, **fields: Any) -> Customer:
