@@ -16,16 +16,19 @@ Keep this the only ``conftest.py`` in the tree: mypy would see two modules named
 from __future__ import annotations
 
 import ssl
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 import httpx._transports.default as httpx_default_transport
 import pytest
 import respx
 from anyio.from_thread import start_blocking_portal
 
 from customers_sdk import _retry
+from customers_sdk.sandbox import Sandbox, SandboxTransport
 from sdk_driver import MODES, Drive, DrivenPage, Driver, EventLoopThread
 
 __all__ = [
@@ -38,6 +41,7 @@ __all__ = [
     "DrivenPage",
     "Driver",
     "page_body",
+    "sandbox_client",
     "unit_driver",
     "wire_customer",
 ]
@@ -213,6 +217,17 @@ def page_body(
     if dialect == "stripe":
         body["url"] = "/v1/customers"
     return body
+
+
+def sandbox_client(
+    sandbox: Sandbox, *, sleep: Callable[[float], object] = time.sleep
+) -> httpx.Client:
+    """A raw httpx client answered by ``sandbox`` in this process, with the sandbox's key."""
+    transport = (
+        SandboxTransport(sandbox) if sleep is None else SandboxTransport(sandbox, sleep=sleep)
+    )
+    headers = {"Authorization": "Bearer sk_test_sandbox"}
+    return httpx.Client(transport=transport, base_url="http://sandbox", headers=headers)
 
 
 # -- waits ------------------------------------------------------------------------------------

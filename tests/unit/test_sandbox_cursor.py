@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from conftest import sandbox_client
 from customers_sdk.sandbox import Sandbox, SandboxTransport
 
 PATH = "/rest/v1/customers"
@@ -21,9 +22,7 @@ def sandbox() -> Sandbox:
 
 @pytest.fixture
 def http(sandbox: Sandbox) -> Iterator[httpx.Client]:
-    headers = {"Authorization": "Bearer sk_test_sandbox"}
-    transport = SandboxTransport(sandbox)
-    with httpx.Client(transport=transport, base_url="http://sandbox", headers=headers) as client:
+    with sandbox_client(sandbox) as client:
         yield client
 
 

@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from customers_sdk.sandbox import Sandbox, SandboxTransport
+from conftest import sandbox_client
+from customers_sdk.sandbox import Sandbox
 
 PATH = "/rest/v1/customers"
 Customer = dict[str, Any]
@@ -18,9 +19,7 @@ Customer = dict[str, Any]
 @pytest.fixture(scope="module")
 def http() -> Iterator[httpx.Client]:
     """Shared by the module's tests, which therefore only read."""
-    headers = {"Authorization": "Bearer sk_test_sandbox"}
-    transport = SandboxTransport(Sandbox(customers=150))
-    with httpx.Client(transport=transport, base_url="http://sandbox", headers=headers) as client:
+    with sandbox_client(Sandbox(customers=150)) as client:
         yield client
 
 

@@ -8,9 +8,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from conftest import sandbox_client
 from customers_sdk.sandbox import Fault, FaultConfig, Sandbox, SandboxTransport
-
-AUTH = {"Authorization": "Bearer sk_test_sandbox"}
 
 
 class FakeClock:
@@ -28,8 +27,7 @@ def sandbox() -> Sandbox:
 
 @pytest.fixture
 def http(sandbox: Sandbox) -> Iterator[httpx.Client]:
-    transport = SandboxTransport(sandbox)
-    with httpx.Client(transport=transport, base_url="http://sandbox", headers=AUTH) as client:
+    with sandbox_client(sandbox) as client:
         yield client
 
 
@@ -213,8 +211,7 @@ def test_request_log_leaves_out_the_authorization_header(
 
 def test_latency_waits_in_the_sync_transport(sandbox: Sandbox) -> None:
     waits: list[float] = []
-    transport = SandboxTransport(sandbox, sleep=waits.append)
-    with httpx.Client(transport=transport, base_url="http://sandbox", headers=AUTH) as client:
+    with sandbox_client(sandbox, sleep=waits.append) as client:
         client.get("/v1/customers")
         sandbox.latency = 0.2
         client.get("/v1/customers")
@@ -227,8 +224,7 @@ def test_latency_waits_in_the_sync_transport(sandbox: Sandbox) -> None:
 def test_latency_can_be_set_at_construction() -> None:
     sandbox = Sandbox(customers=1, latency=0.5)
     waits: list[float] = []
-    transport = SandboxTransport(sandbox, sleep=waits.append)
-    with httpx.Client(transport=transport, base_url="http://sandbox", headers=AUTH) as client:
+    with sandbox_client(sandbox, sleep=waits.append) as client:
         client.get("/v1/customers")
     assert waits == [0.5]
 
@@ -237,8 +233,7 @@ def test_rate_limit_knob_uses_a_sliding_one_second_window() -> None:
     clock = FakeClock()
     sandbox = Sandbox(customers=5, rate_limit_per_second=3, clock=clock)
     assert sandbox.rate_limit_per_second == 3
-    transport = SandboxTransport(sandbox)
-    with httpx.Client(transport=transport, base_url="http://sandbox", headers=AUTH) as client:
+    with sandbox_client(sandbox) as client:
         statuses = []
         for _ in range(3):
             statuses.append(client.get("/v1/customers").status_code)
@@ -259,8 +254,7 @@ def test_rate_limit_knob_uses_a_sliding_one_second_window() -> None:
 def test_fractional_rate_limits_keep_the_average() -> None:
     clock = FakeClock()
     sandbox = Sandbox(customers=1, rate_limit_per_second=0.5, clock=clock)
-    transport = SandboxTransport(sandbox)
-    with httpx.Client(transport=transport, base_url="http://sandbox", headers=AUTH) as client:
+    with sandbox_client(sandbox) as client:
         assert client.get("/v1/customers").status_code == 200
         clock.now += 1.5
         limited = client.get("/v1/customers")

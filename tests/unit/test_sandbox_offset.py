@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from conftest import sandbox_client
 from customers_sdk.sandbox import Sandbox, SandboxTransport
 
 PATH = "/api/public/customers"
@@ -30,9 +31,7 @@ def sandbox() -> Sandbox:
 
 @pytest.fixture
 def http(sandbox: Sandbox) -> Iterator[httpx.Client]:
-    headers = {"Authorization": "Bearer sk_test_sandbox"}
-    transport = SandboxTransport(sandbox)
-    with httpx.Client(transport=transport, base_url="http://sandbox", headers=headers) as client:
+    with sandbox_client(sandbox) as client:
         yield client
 
 

@@ -9,10 +9,10 @@ from typing import Any
 import httpx
 import pytest
 
+from conftest import sandbox_client
 from customers_sdk.sandbox import Sandbox, SandboxTransport
 
 API_KEY = "sk_test_sandbox"
-AUTH = {"Authorization": f"Bearer {API_KEY}"}
 # The keys of the `customer` object in Stripe's OpenAPI fixtures.
 STRIPE_CUSTOMER_FIELDS = {
     "id", "object", "address", "balance", "created", "currency", "default_source", "delinquent",
@@ -29,8 +29,7 @@ def sandbox() -> Sandbox:
 
 @pytest.fixture
 def http(sandbox: Sandbox) -> Iterator[httpx.Client]:
-    transport = SandboxTransport(sandbox)
-    with httpx.Client(transport=transport, base_url="http://sandbox", headers=AUTH) as client:
+    with sandbox_client(sandbox) as client:
         yield client
 
 

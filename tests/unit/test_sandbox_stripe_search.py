@@ -8,22 +8,16 @@ from typing import Any
 import httpx
 import pytest
 
-from customers_sdk.sandbox import Sandbox, SandboxTransport
+from conftest import sandbox_client
+from customers_sdk.sandbox import Sandbox
 
 Customer = dict[str, Any]
-
-
-def client_for(sandbox: Sandbox) -> httpx.Client:
-    headers = {"Authorization": "Bearer sk_test_sandbox"}
-    return httpx.Client(
-        transport=SandboxTransport(sandbox), base_url="http://sandbox", headers=headers
-    )
 
 
 @pytest.fixture(scope="module")
 def http() -> Iterator[httpx.Client]:
     """Shared by the module's tests, which therefore only read."""
-    with client_for(Sandbox(customers=120)) as client:
+    with sandbox_client(Sandbox(customers=120)) as client:
         yield client
 
 
@@ -125,7 +119,7 @@ def test_and_or_and_negation(http: httpx.Client, everyone: list[Customer]) -> No
 
 
 def test_escaped_quotes_in_values() -> None:
-    with client_for(Sandbox(customers=3)) as http:
+    with sandbox_client(Sandbox(customers=3)) as http:
         created = http.post("/v1/customers", data={"name": "Miles O'Brien"}).json()
         assert found_ids(http, r"name:'Miles O\'Brien'") == [created["id"]]
 
