@@ -11,7 +11,8 @@ from the reading dialect's :class:`WireFormat`, passed as the validation context
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -27,7 +28,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import core_schema
+from pydantic_core import SchemaValidator, core_schema
 
 from ._types import ResponseInfo, WireFormat
 
@@ -38,6 +39,7 @@ __all__ = [
     "Plan",
     "Subscription",
     "SubscriptionStatus",
+    "validator_for",
 ]
 
 
@@ -46,21 +48,8 @@ def _wire(info: ValidationInfo) -> WireFormat | None:
     return context if isinstance(context, WireFormat) else None
 
 
-def _from_epoch(value: Any, info: ValidationInfo) -> Any:
-    # Epoch seconds or ms, as the reading dialect says; pydantic would guess from the size.
-    wire = _wire(info)
-    if wire is None or isinstance(value, bool) or not isinstance(value, (int, float)):
-        return value
-    try:
-        return datetime.fromtimestamp(value / wire.timestamp_divisor, timezone.utc)
-    except (OverflowError, OSError) as exc:
-        raise ValueError(f"timestamp {value} is out of range") from exc
-
-
 def _as_utc(value: datetime) -> datetime:
     # Servers that send ISO 8601 without an offset mean UTC; never hand out a naive datetime.
-    if value.tzinfo is timezone.utc:
-        return value
     if value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
     return value.astimezone(timezone.utc)
@@ -69,21 +58,20 @@ def _as_utc(value: datetime) -> datetime:
 class _UTC:
     """A datetime read as aware UTC, from ISO 8601 (any offset, or none: UTC) or epoch numbers.
 
-    Most timestamps on the wire are ISO 8601 in UTC; pydantic-core reads those alone, with no
-    Python call (a third of the parsing time of a page, measured). Everything else (numbers,
-    whose unit the dialect knows; other offsets; no offset) takes the second branch. UTC comes
-    back as pydantic's own ``TzInfo(0)`` from the first and ``timezone.utc`` from the second:
-    equal, and both ``utcoffset() == 0``, but compare them with ``==``, not ``is``.
+    pydantic-core reads ISO 8601 in UTC and epoch numbers alone, with no Python call (a third
+    of the parsing time of a page, measured); a number's unit is the reading dialect's (see
+    :func:`validator_for`), pydantic's guess from its size only in a model built by hand. Other
+    offsets and naive times take the second branch and are converted in Python. UTC comes back
+    as pydantic's own ``TzInfo(0)`` from the first and ``timezone.utc`` from the second: equal,
+    and both ``utcoffset() == 0``, but compare them with ``==``, not ``is``.
     """
 
     @classmethod
     def __get_pydantic_core_schema__(
         cls, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        in_utc = core_schema.datetime_schema(strict=True, tz_constraint=0)
-        converted = core_schema.no_info_after_validator_function(
-            _as_utc, core_schema.with_info_before_validator_function(_from_epoch, handler(source))
-        )
+        in_utc = core_schema.datetime_schema(tz_constraint=0)
+        converted = core_schema.no_info_after_validator_function(_as_utc, handler(source))
         return core_schema.union_schema(
             [in_utc, converted],
             mode="left_to_right",
@@ -91,6 +79,32 @@ class _UTC:
             custom_error_message="Input should be an ISO 8601 datetime or an epoch timestamp "
             "in range",
         )
+
+
+@functools.cache
+def validator_for(model: type[BaseModel], wire: WireFormat) -> SchemaValidator:
+    """``model``'s validator, reading numeric timestamps in ``wire``'s unit.
+
+    The unit is a setting of each model's compiled schema, which a validator cannot take from
+    the context without a Python call per value; so each wire gets its own copy of the
+    schema, compiled once, on first use. It still builds the very same classes.
+    """
+    model.model_rebuild()  # a deferred model's schema is built here, not at import
+    # pydantic >= 2.12 reads this key; pydantic-core's CoreConfig type does not list it yet.
+    config = {"val_temporal_unit": wire.timestamp_unit}
+    return SchemaValidator(_with_config(model.__pydantic_core_schema__, config))
+
+
+def _with_config(schema: Any, config: Mapping[str, str]) -> Any:
+    # A copy of the schema tree with `config` merged into every model's own config.
+    if isinstance(schema, list):
+        return [_with_config(item, config) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    copied = {key: _with_config(value, config) for key, value in schema.items()}
+    if copied.get("type") == "model":
+        copied["config"] = {**copied.get("config", {}), **config}
+    return copied
 
 
 class _NullAsEmpty:

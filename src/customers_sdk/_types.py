@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 import httpx
 
@@ -97,8 +97,8 @@ class WireFormat:
     Without a context (a model built by hand) numbers are read the way pydantic reads them.
     """
 
-    timestamp_divisor: int = 1
-    """A numeric timestamp divided by this is epoch seconds (1000: the wire sends ms)."""
+    timestamp_unit: Literal["seconds", "milliseconds"] = "seconds"
+    """What a numeric timestamp counts since the epoch; never guessed from its size."""
     rename_extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     """Applied to a customer's unknown fields, if it has any."""
     subscriptions: Callable[[Any], Any] | None = None

@@ -213,7 +213,7 @@ def test_dialect_timestamps_seconds_milliseconds_and_iso() -> None:
     assert offset.created_at == millis
     for customer in (stripe, cursor, offset):
         assert customer.created_at is not None
-        # pydantic's own UTC for ISO "Z", the stdlib's for numbers: equal, not identical.
+        # pydantic's own UTC, equal to the stdlib's but not the same object.
         assert customer.created_at.tzinfo == UTC
         assert customer.created_at.tzname() == "UTC"
 
@@ -223,6 +223,27 @@ def test_cursor_small_millisecond_values_are_not_mistaken_for_seconds() -> None:
     customer = _read(CursorDialect(), {"id": "c", "created_at": 86_400_000, "updated_at": None})
     assert customer.created_at == datetime(1970, 1, 2, tzinfo=UTC)
     assert customer.updated_at is None
+
+
+def test_stripe_large_second_values_are_not_mistaken_for_milliseconds() -> None:
+    # pydantic alone reads numbers above 2e10 as ms; Stripe's are seconds, nested ones too.
+    seconds = 25_000_000_000
+    in_seconds = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
+    subscription = {"id": "sub_1", "status": "active", "current_period_end": seconds}
+    body = {"id": "s", "created": seconds, "subscriptions": {"data": [subscription]}}
+    customer = _read(StripeDialect(), body)
+    assert customer.created_at == in_seconds
+    assert customer.subscriptions is not None
+    assert customer.subscriptions[0].current_period_end == in_seconds
+    assert Customer(id="c", created_at=seconds).created_at != in_seconds  # by hand: inferred
+
+
+def test_each_dialect_builds_the_one_customer_class() -> None:
+    # The dialects validate with their own compiled copy of the schema (for the unit).
+    for dialect in (StripeDialect(), CursorDialect(), OffsetDialect()):
+        customer = _read(dialect, {"id": "c"})
+        assert type(customer) is Customer
+        assert customer == Customer(id="c")
 
 
 @pytest.mark.parametrize(

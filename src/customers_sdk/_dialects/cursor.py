@@ -22,7 +22,7 @@ class CursorDialect(Dialect):
     operations = frozenset({"list", "get", "create", "update", "delete"})
     list_params = frozenset({"limit", "starting_after", "ending_before", "filters"})
     max_limit = 1000
-    wire = WireFormat(timestamp_divisor=1000)  # epoch milliseconds
+    wire = WireFormat(timestamp_unit="milliseconds")
 
     def __init__(self, collection_path: str = "/v1/customers") -> None:
         if not collection_path.startswith("/"):
