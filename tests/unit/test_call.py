@@ -324,3 +324,25 @@ def test_a_cursor_delete_is_a_write(settings: Settings, http: httpx.Client) -> N
 
     assert request.method == "DELETE"
     assert request.headers["Idempotency-Key"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        (("query", 'email:"a+b@c.co" AND name~"Zoë & co"'), ("limit", "10")),
+        (("created[gte]", "1700000000"), ("expand[]", "subscriptions")),
+        (("filter", "a=b;c/d?e#f"), ("empty", ""), ("space", " x ")),
+        (("starting_after", "cus_QUA7xxaMWjchcv"),),
+    ],
+)
+@pytest.mark.parametrize("client_params", [{}, {"client": "1"}])
+def test_the_query_is_encoded_as_httpx_encodes_params(
+    settings: Settings, params: tuple[tuple[str, str], ...], client_params: dict[str, str]
+) -> None:
+    # A user's client may carry params of its own: they are merged, as httpx merges them.
+    http = httpx.Client(params=client_params)
+    spec = RequestSpec("GET", "/v1/customers", params=params)
+    request = Call(settings, spec, RequestOptions()).build(http)
+    expected = http.build_request("GET", "https://api.test/v1/customers", params=params)
+    assert request.url == expected.url
+    assert list(request.url.params.multi_items()) == [*client_params.items(), *params]
