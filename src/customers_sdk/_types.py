@@ -94,12 +94,16 @@ class ResponseInfo:
 class WireFormat:
     """What a dialect tells the models about its wire, as the validation context of a response.
 
-    Without a context (a model built by hand) numbers are read the way pydantic reads them.
+    Without a context (a model built by hand) numeric timestamps are epoch seconds.
     """
 
     timestamp_unit: Literal["seconds", "milliseconds"] = "seconds"
     """What a numeric timestamp counts since the epoch; never guessed from its size."""
-    rename_extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None
-    """Applied to a customer's unknown fields, if it has any."""
+
+    @property
+    def timestamp_divisor(self) -> int:
+        """A numeric timestamp divided by this is epoch seconds."""
+        return 1000 if self.timestamp_unit == "milliseconds" else 1
+
     subscriptions: Callable[[Any], Any] | None = None
     """Turns the wire's ``subscriptions`` value into a list of subscription dicts."""

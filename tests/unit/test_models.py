@@ -20,6 +20,7 @@ from customers_sdk import (
     SubscriptionStatus,
 )
 from customers_sdk._dialects import CursorDialect, OffsetDialect, StripeDialect
+from customers_sdk._request import ListQuery
 
 # A verbatim copy of /work/shared/fixtures/stripe-openapi-fixtures.json (Stripe's published
 # OpenAPI fixtures), kept in the repository so the test runs anywhere.
@@ -213,16 +214,23 @@ def test_dialect_timestamps_seconds_milliseconds_and_iso() -> None:
     assert offset.created_at == millis
     for customer in (stripe, cursor, offset):
         assert customer.created_at is not None
-        # pydantic's own UTC, equal to the stdlib's but not the same object.
+        # pydantic's own UTC for ISO "Z", the stdlib's for numbers: equal, not identical.
         assert customer.created_at.tzinfo == UTC
         assert customer.created_at.tzname() == "UTC"
 
 
+def _read_both_ways(dialect: Any, customer: dict[str, Any]) -> list[Customer]:
+    # The unit must hold for a single object and inside a list page alike.
+    page = httpx.Response(200, json={"object": "list", "data": [customer], "has_more": False})
+    return [_read(dialect, customer), *dialect.read_page(page, ListQuery()).items]
+
+
 def test_cursor_small_millisecond_values_are_not_mistaken_for_seconds() -> None:
     # 86_400_000 ms is one day; read as seconds it would be 1972.
-    customer = _read(CursorDialect(), {"id": "c", "created_at": 86_400_000, "updated_at": None})
-    assert customer.created_at == datetime(1970, 1, 2, tzinfo=UTC)
-    assert customer.updated_at is None
+    body = {"id": "c", "created_at": 86_400_000, "updated_at": None}
+    for customer in _read_both_ways(CursorDialect(), body):
+        assert customer.created_at == datetime(1970, 1, 2, tzinfo=UTC)
+        assert customer.updated_at is None
 
 
 def test_stripe_large_second_values_are_not_mistaken_for_milliseconds() -> None:
@@ -231,15 +239,21 @@ def test_stripe_large_second_values_are_not_mistaken_for_milliseconds() -> None:
     in_seconds = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
     subscription = {"id": "sub_1", "status": "active", "current_period_end": seconds}
     body = {"id": "s", "created": seconds, "subscriptions": {"data": [subscription]}}
-    customer = _read(StripeDialect(), body)
-    assert customer.created_at == in_seconds
-    assert customer.subscriptions is not None
-    assert customer.subscriptions[0].current_period_end == in_seconds
-    assert Customer(id="c", created_at=seconds).created_at != in_seconds  # by hand: inferred
+    for customer in _read_both_ways(StripeDialect(), body):
+        assert customer.created_at == in_seconds
+        assert customer.subscriptions is not None
+        assert customer.subscriptions[0].current_period_end == in_seconds
+
+
+def test_numbers_given_by_hand_are_epoch_seconds() -> None:
+    seconds = 25_000_000_000
+    in_seconds = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
+    assert Customer(id="c", created_at=seconds).created_at == in_seconds
+    with pytest.raises(ValueError, match="epoch timestamp in range"):
+        Customer(id="c", created_at=1_700_000_000_000)  # ms by hand: out of range, not guessed
 
 
 def test_each_dialect_builds_the_one_customer_class() -> None:
-    # The dialects validate with their own compiled copy of the schema (for the unit).
     for dialect in (StripeDialect(), CursorDialect(), OffsetDialect()):
         customer = _read(dialect, {"id": "c"})
         assert type(customer) is Customer
@@ -279,7 +293,9 @@ def test_wire_names_are_aliases_and_field_names_still_work() -> None:
 
 def test_offset_metadata_is_user_data_and_keeps_its_keys() -> None:
     raw = {"id": "o", "metadata": {"planTier": "gold"}, "loyaltyTier": {"sinceYear": "2020"}}
-    customer = _read(OffsetDialect(), raw)
+    pagination = {"total": 1, "limit": 1, "offset": 0, "hasMore": False}
+    page = httpx.Response(200, json={"data": [raw], "pagination": pagination})
+    [customer] = OffsetDialect().read_page(page, ListQuery()).items
     assert customer.metadata == {"planTier": "gold"}
     assert customer.extra == {"loyalty_tier": {"since_year": "2020"}}
 

@@ -341,8 +341,8 @@ def test_customer_repr_is_compact_and_round_trips() -> None:
 
     assert text == (
         "Customer(id='cus_1', email='ada@example.com', created_at='1970-01-01T00:00:00+00:00', "
-        "has_active_subscription=True, subscriptions=[Subscription(id='sub_1', status='active', "
-        "plan=Plan(name='Pro', amount=4999))])"
+        "subscriptions=[Subscription(id='sub_1', status='active', plan=Plan(name='Pro', "
+        "amount=4999))], has_active_subscription=True)"
     )
     namespace = {"Customer": Customer, "Subscription": Subscription, "Plan": Plan}
     assert eval(text, namespace) == customer

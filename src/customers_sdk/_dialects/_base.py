@@ -72,13 +72,10 @@ EnvelopeT = TypeVar("EnvelopeT", bound="BaseModel")
 def read_body(response: httpx.Response, model: type[EnvelopeT], wire: WireFormat) -> EnvelopeT:
     """The JSON body validated as ``model`` in one pass; any mismatch is a
     :class:`ResponseValidationError` that names the first wrong field."""
-    from .._models import validator_for
-
     try:
-        body: EnvelopeT = validator_for(model, wire).validate_json(response.content, context=wire)
+        return model.model_validate_json(response.content, context=wire)
     except ValidationError as exc:
         raise invalid_response(response, _describe(exc)) from exc
-    return body
 
 
 def _describe(exc: ValidationError) -> str:

@@ -5,14 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from .._errors import InvalidParameterError
 from .._request import ListQuery, Query, RequestSpec
-from .._types import WireFormat
 from ._base import Dialect, PageContent, read_body
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from .._models import Customer
 
 __all__ = ["OffsetDialect", "snake_case"]
 
@@ -29,9 +33,24 @@ def snake_case(name: str) -> str:
 _NESTED = (dict, list)
 
 
+def _snake_extras(customers: list[Customer]) -> None:
+    # Declared fields are aliases (see _models); this renames, in place, only what no model
+    # declares: the unknown fields of customers, subscriptions and plans. One pass a page,
+    # which finds nothing to do on most pages, costs far less than a validator on every model.
+    for customer in customers:
+        _snake_extra(customer)
+        for subscription in customer.subscriptions or ():
+            _snake_extra(subscription)
+            if subscription.plan is not None:
+                _snake_extra(subscription.plan)
+
+
+def _snake_extra(model: BaseModel) -> None:
+    if model.__pydantic_extra__:
+        model.__pydantic_extra__ = _snake_keys(model.__pydantic_extra__)
+
+
 def _snake_keys(raw: Any) -> Any:
-    # Declared fields are aliases (see _models); this renames only what a model does not
-    # declare, the unknown fields of customers, subscriptions and plans.
     if isinstance(raw, dict):
         return {
             snake_case(key): _snake_keys(value) if isinstance(value, _NESTED) else value
@@ -49,7 +68,6 @@ class OffsetDialect(Dialect):
     operations = frozenset({"list"})
     list_params = frozenset({"limit", "offset", "include_subscriptions"})
     max_limit = 100
-    wire = WireFormat(rename_extra=_snake_keys)
 
     def check_list_extras(self, given: dict[str, Any]) -> dict[str, Any]:
         offset = given.get("offset", 0)
@@ -80,6 +98,7 @@ class OffsetDialect(Dialect):
         from ._envelopes import OffsetEnvelope
 
         body = read_body(response, OffsetEnvelope, self.wire)
+        _snake_extras(body.data)
         return PageContent(body.data, body.pagination.has_more, body.pagination)
 
     def next_query(self, query: Query, content: PageContent) -> Query | None:
