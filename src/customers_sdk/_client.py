@@ -12,7 +12,7 @@ from . import _retry
 from ._base_client import BaseClient
 from ._call import Call
 from ._filters import FilterLike
-from ._pagination import Page
+from ._pagination import Exchange, Page
 from ._request import CreatedFilter, Query, RequestSpec
 from ._types import NOT_GIVEN, NotGiven, RequestOptions, ResponseInfo, Timeout
 
@@ -57,11 +57,21 @@ class CustomersClient(BaseClient[httpx.Client]):
     def _fetch_page(
         self, query: Query, options: RequestOptions, concurrency: int
     ) -> Page[Customer]:
-        response, info = self._send(self._page_spec(query), options)
+        exchange = self._send_page(query, options)
+        return self._read_page(query, exchange, options, concurrency)
+
+    def _send_page(self, query: Query, options: RequestOptions) -> Exchange:
+        return self._send(self._page_spec(query), options)
+
+    def _read_page(
+        self, query: Query, exchange: Exchange, options: RequestOptions, concurrency: int
+    ) -> Page[Customer]:
+        response, info = exchange
         content, next_query = self._page_parts(query, response)
         return Page(
             content,
-            fetch=lambda q: self._fetch_page(q, options, concurrency),
+            send=lambda q: self._send_page(q, options),
+            read=lambda q, e: self._read_page(q, e, options, concurrency),
             query=query,
             next_query=next_query,
             response_info=info,

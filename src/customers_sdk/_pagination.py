@@ -23,25 +23,33 @@ from ._request import ListQuery, Query
 from ._types import ResponseInfo
 
 if TYPE_CHECKING:
+    import httpx
     import pandas as pd
 
     from ._models import Pagination
 
-__all__ = ["AsyncPage", "AsyncPageRequest", "Page"]
+__all__ = ["AsyncPage", "AsyncPageRequest", "Exchange", "Page"]
 
 ItemT = TypeVar("ItemT")
-FetchedT = TypeVar("FetchedT")
+SentT = TypeVar("SentT")
+PageT = TypeVar("PageT")
+
+Exchange = tuple["httpx.Response", ResponseInfo]
+"""What the request for one page brought back, before its items are read."""
 
 
-class _BasePage(Generic[ItemT, FetchedT]):
-    """Everything about a page that does no I/O; ``fetch`` gets the page for a query (a page
-    for the sync client, an awaitable of one for the async client)."""
+class _BasePage(Generic[ItemT, SentT, PageT]):
+    """Everything about a page that does no I/O. Getting another page takes two steps:
+    ``send`` makes the request (the sync client returns its :data:`Exchange`, the async one
+    an awaitable of it) and ``read`` builds the page from it. Concurrent walks hold a request
+    slot for the first step only: models are built after the slot is free again."""
 
     def __init__(
         self,
         content: PageContent,
         *,
-        fetch: Callable[[Query], FetchedT],
+        send: Callable[[Query], SentT],
+        read: Callable[[Query, Exchange], PageT],
         query: Query,
         next_query: Query | None,
         response_info: ResponseInfo | None = None,
@@ -54,7 +62,8 @@ class _BasePage(Generic[ItemT, FetchedT]):
         self.query = query
         self._next_query = next_query
         self._concurrency = concurrency
-        self._fetch = fetch
+        self._send = send
+        self._read = read
 
     @property
     def next_page_query(self) -> Query | None:
@@ -134,7 +143,7 @@ def _batches(queries: list[Query], size: int) -> Iterator[list[Query]]:
         yield queries[start : start + size]
 
 
-class Page(_BasePage[ItemT, "Page[ItemT]"]):
+class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
     """One page of results; iterate it to walk all results across pages.
 
     Example:
@@ -152,7 +161,7 @@ class Page(_BasePage[ItemT, "Page[ItemT]"]):
             >>> second = client.list(limit=10).next_page()  # doctest: +SKIP
         """
         query = self._next_query
-        return None if query is None else self._fetch(query)
+        return None if query is None else self._read(query, self._send(query))
 
     def iter_pages(self) -> Iterator[Page[ItemT]]:
         """This page, then each following page, fetched as you go.
@@ -175,22 +184,25 @@ class Page(_BasePage[ItemT, "Page[ItemT]"]):
             last = following
 
     def _fetch_window(self, queries: list[Query]) -> Iterator[Page[ItemT]]:
-        # The pool runs `concurrency` fetches; the window queues up to twice that, so a
-        # finished fetch is followed at once by the next (see _window).
+        # The pool makes `concurrency` requests at a time; the window queues up to twice that,
+        # so a finished request is followed at once by the next (see _window). Pages are read
+        # here, in order, so a worker never holds its slot while models are built.
         planned = iter(queries)
         last: Page[ItemT] = self
         with ThreadPoolExecutor(self._concurrency, "customers-sdk-page") as pool:
-            window = deque(pool.submit(self._fetch, q) for q in islice(planned, self._window))
+            window = deque((q, pool.submit(self._send, q)) for q in islice(planned, self._window))
             try:
                 while window:
-                    last = window.popleft().result()
-                    if (query := next(planned, None)) is not None:
-                        window.append(pool.submit(self._fetch, query))
+                    query, sent = window.popleft()
+                    exchange = sent.result()
+                    if (queued := next(planned, None)) is not None:
+                        window.append((queued, pool.submit(self._send, queued)))
+                    last = self._read(query, exchange)
                     yield last
                     if last.next_page_query is None:
                         return
             finally:
-                for future in window:
+                for _, future in window:
                     future.cancel()  # a no-op once running; the pool's exit then waits for it
         # The total grew while we walked: carry on one page at a time.
         while (following := last.next_page()) is not None:
@@ -216,7 +228,7 @@ class Page(_BasePage[ItemT, "Page[ItemT]"]):
             yield from page._in_walk_order()
 
 
-class AsyncPage(_BasePage[ItemT, "Awaitable[AsyncPage[ItemT]]"]):
+class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
     """One page of results of an async client; ``async for`` walks all results across pages.
 
     Example:
@@ -232,7 +244,7 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[AsyncPage[ItemT]]"]):
             >>> second = await (await client.list(limit=10)).next_page()  # doctest: +SKIP
         """
         query = self._next_query
-        return None if query is None else await self._fetch(query)
+        return None if query is None else self._read(query, await self._send(query))
 
     async def iter_pages(self) -> AsyncGenerator[AsyncPage[ItemT], None]:
         """This page, then each following page, fetched as you go.
@@ -283,33 +295,35 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[AsyncPage[ItemT]]"]):
             page = await ahead
 
     async def _fetch_window(self, queries: list[Query]) -> AsyncGenerator[AsyncPage[ItemT], None]:
-        # asyncio: a window of tasks, `concurrency` of them fetching at a time (see
-        # _window), while the caller works through a page. Whoever stops the walk
-        # (break, aclose, cancellation) lands in ``finally``, which cancels and awaits every
-        # task still out.
+        # asyncio: a window of tasks, `concurrency` of them requesting at a time (see
+        # _window), while the caller works through a page. A task holds its slot for the
+        # request only; pages are read here, in order, so the next request is out while models
+        # are built. Whoever stops the walk (break, aclose, cancellation) lands in
+        # ``finally``, which cancels and awaits every task still out.
         slots = asyncio.Semaphore(self._concurrency)
 
-        async def fetch(query: Query) -> AsyncPage[ItemT]:
+        async def send(query: Query) -> Exchange:
             async with slots:
-                return await self._fetch(query)
+                return await self._send(query)
 
         planned = iter(queries)
         window = deque(
-            asyncio.ensure_future(fetch(query)) for query in islice(planned, self._window)
+            (query, asyncio.ensure_future(send(query))) for query in islice(planned, self._window)
         )
         try:
             while window:
-                # Shielded: a cancelled walk must not cancel this fetch by itself first, or its
-                # freed slot would start a queued one; ``finally`` cancels all, queued first.
-                page = await asyncio.shield(window[0])
+                # Shielded: a cancelled walk must not cancel this request by itself first, or
+                # its freed slot would start a queued one; ``finally`` cancels all, queued first.
+                query, sent = window[0]
+                exchange = await asyncio.shield(sent)
                 window.popleft()
-                if (query := next(planned, None)) is not None:
-                    window.append(asyncio.ensure_future(fetch(query)))
-                yield page
+                if (queued := next(planned, None)) is not None:
+                    window.append((queued, asyncio.ensure_future(send(queued))))
+                yield self._read(query, exchange)
         finally:
-            for task in reversed(window):
+            for _, task in reversed(window):
                 task.cancel()
-            for task in window:
+            for _, task in window:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
 
@@ -319,7 +333,7 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[AsyncPage[ItemT]]"]):
         results: list[AsyncPage[ItemT] | None] = [None] * len(queries)
 
         async def fetch_one(index: int, query: Query) -> None:
-            results[index] = await self._fetch(query)
+            results[index] = self._read(query, await self._send(query))
 
         import anyio  # comes with httpx; loaded only by async callers
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 import anyio
 import httpx
@@ -177,3 +178,38 @@ def test_a_threaded_walk_keeps_exactly_its_concurrency_in_flight() -> None:
     assert len(serial) == 120
     assert counting.most == 3
     assert counting.now == 0
+
+
+def _reads_while_counting(client: Any, counting: _Counting) -> list[int]:
+    # How many requests are out each time a page's models are built.
+    dialect = client._settings.dialect
+    read_page = dialect.read_page
+    seen: list[int] = []
+
+    def counted(response: httpx.Response, query: Any) -> Any:
+        seen.append(counting.now)
+        return read_page(response, query)
+
+    dialect.read_page = counted
+    return seen
+
+
+async def test_models_are_built_while_every_slot_is_out_again() -> None:
+    # A slot is held for the request only: while a page is read, all three can be out.
+    counting = _Counting()
+    async with AsyncCustomersClient.offset(
+        api_key=KEY, base_url="http://sandbox", http_client=httpx.AsyncClient(transport=counting)
+    ) as client:
+        seen = _reads_while_counting(client, counting)
+        assert len([c async for c in client.list(limit=5, concurrency=3)]) == 120
+    assert max(seen) == 3
+
+
+def test_a_threaded_walk_builds_models_while_every_slot_is_out_again() -> None:
+    counting = _Counting()
+    with CustomersClient.offset(
+        api_key=KEY, base_url="http://sandbox", http_client=httpx.Client(transport=counting)
+    ) as client:
+        seen = _reads_while_counting(client, counting)
+        assert len(list(client.list(limit=5, concurrency=3))) == 120
+    assert max(seen) == 3
