@@ -145,12 +145,9 @@ def sdk_sync_walk(
     with _sync_client(dialect, url) as client:
 
         def walk() -> list[str]:
-            ids: list[str] = []
-            for customer in client.list(limit=limit, concurrency=concurrency):
-                ids.append(customer.id)
-                if len(ids) == count:
-                    break
-            return ids
+            # Ids collected by a comprehension, as the raw loops collect theirs.
+            customers = client.list(limit=limit, concurrency=concurrency)
+            return [customer.id for customer in islice(customers, count)]
 
         yield walk
 
@@ -163,15 +160,12 @@ def sdk_async_walk(
     client = _async_client(dialect, url)
 
     async def walk() -> list[str]:
-        ids: list[str] = []
-        walk = client.list(limit=limit, concurrency=concurrency).__aiter__()
-        try:
-            async for customer in walk:
-                ids.append(customer.id)
-                if len(ids) == count:
-                    break
-        finally:
-            await walk.aclose()
+        # Ids collected by a comprehension, as the raw loops collect theirs; the server holds
+        # ``count`` customers, so the walk ends there.
+        walk = client.list(limit=limit, concurrency=concurrency)
+        ids = [customer.id async for customer in walk]
+        if len(ids) != count:
+            raise AssertionError(f"walked {len(ids)} customers, expected {count}")
         return ids
 
     try:
