@@ -125,6 +125,7 @@ def test_unknown_camel_case_fields_are_kept_in_snake_case(
         1,
         loyaltyTier="gold",
         billingAddress={"postalCode": "10115"},
+        badges=[{"badgeName": "early"}, "vip"],
         subscriptions=[
             {"id": "s", "status": "paused_by_admin", "plan": None, "pauseReason": "admin"},
             {"id": "t", "plan": {"stripePriceId": "price_1", "taxBehavior": "exclusive"}},
@@ -135,6 +136,7 @@ def test_unknown_camel_case_fields_are_kept_in_snake_case(
     assert customer.extra == {
         "loyalty_tier": "gold",
         "billing_address": {"postal_code": "10115"},
+        "badges": [{"badge_name": "early"}, "vip"],
     }
     assert customer.subscriptions is not None
     paused, other = customer.subscriptions

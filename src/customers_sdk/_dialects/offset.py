@@ -30,9 +30,6 @@ def snake_case(name: str) -> str:
     return _CAMEL_HUMP.sub(r"_\1", name).lower()
 
 
-_NESTED = (dict, list)
-
-
 def _snake_extras(customers: list[Customer]) -> None:
     # Declared fields are aliases (see _models); this renames, in place, only what no model
     # declares: the unknown fields of customers, subscriptions and plans. One pass a page,
@@ -52,12 +49,9 @@ def _snake_extra(model: BaseModel) -> None:
 
 def _snake_keys(raw: Any) -> Any:
     if isinstance(raw, dict):
-        return {
-            snake_case(key): _snake_keys(value) if isinstance(value, _NESTED) else value
-            for key, value in raw.items()
-        }
+        return {snake_case(key): _snake_keys(value) for key, value in raw.items()}
     if isinstance(raw, list):
-        return [_snake_keys(value) if isinstance(value, _NESTED) else value for value in raw]
+        return [_snake_keys(value) for value in raw]
     return raw
 
 
