@@ -5,8 +5,9 @@ never an error.
 Responses are validated straight from their JSON bytes (pydantic-core parses and validates in
 one pass, several times faster than ``json.loads`` and a Python pass over every key). So the
 top-level wire names of each dialect are field aliases here, and what an alias cannot say (the
-unit of a numeric timestamp, renaming unknown keys, Stripe's nested subscription shapes) comes
-from the reading dialect's :class:`WireFormat`, passed as the validation context.
+unit of a numeric timestamp, Stripe's nested subscription shapes) comes from the reading
+dialect's :class:`WireFormat`, passed as the validation context. No validator runs on every
+model: Python is called per value only where pydantic-core cannot do the work itself.
 """
 
 from __future__ import annotations
@@ -115,9 +116,8 @@ class _NullAsEmpty:
 
 
 def _any_active(validated: dict[str, Any]) -> bool | None:
-    # The offset API sends the flag; elsewhere it is derived when subscriptions are known. A
-    # default computed from the fields validated before it costs a third of what a model
-    # validator on every customer does (measured).
+    # The offset API sends the flag; elsewhere it is derived when subscriptions are known, as
+    # a default computed from the fields validated before it (no model validator needed).
     subscriptions = validated.get("subscriptions")
     return None if subscriptions is None else any(s.is_active for s in subscriptions)
 

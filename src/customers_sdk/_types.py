@@ -99,11 +99,10 @@ class WireFormat:
 
     timestamp_unit: Literal["seconds", "milliseconds"] = "seconds"
     """What a numeric timestamp counts since the epoch; never guessed from its size."""
+    subscriptions: Callable[[Any], Any] | None = None
+    """Turns the wire's ``subscriptions`` value into a list of subscription dicts."""
 
     @property
     def timestamp_divisor(self) -> int:
         """A numeric timestamp divided by this is epoch seconds."""
         return 1000 if self.timestamp_unit == "milliseconds" else 1
-
-    subscriptions: Callable[[Any], Any] | None = None
-    """Turns the wire's ``subscriptions`` value into a list of subscription dicts."""
