@@ -156,7 +156,7 @@ def sdk_sync_walk(
 def sdk_async_walk(
     dialect: str, url: str, loop: AsyncLoop, *, limit: int, count: int, concurrency: int = 1
 ) -> Iterator[Walk]:
-    """``async for c in client.list(limit=...)``, stopping after ``count`` customers."""
+    """``async for c in client.list(limit=...)`` over the server's ``count`` customers."""
     client = _async_client(dialect, url)
 
     async def walk() -> list[str]:
