@@ -35,8 +35,7 @@ def _snake_extras(customers: list[Customer]) -> None:
     # declares: the unknown fields of customers, subscriptions and plans. One pass a page,
     # which finds nothing to do on most pages, costs far less than a validator on every model.
     for customer in customers:
-        if customer.__pydantic_extra__:  # checked inline: this loop runs for every customer
-            _snake_extra(customer)
+        _snake_extra(customer)
         for subscription in customer.subscriptions or ():
             _snake_extra(subscription)
             if subscription.plan is not None:
