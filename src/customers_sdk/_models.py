@@ -50,8 +50,8 @@ def _from_epoch(value: Any, info: ValidationInfo) -> datetime:
     # Epoch seconds, or ms when the reading dialect says so; never guessed from the size.
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError("not an epoch timestamp")
-    wire = info.context
-    divisor = wire.timestamp_divisor if isinstance(wire, WireFormat) else 1
+    wire = _wire(info)
+    divisor = 1 if wire is None else wire.timestamp_divisor
     try:
         return datetime.fromtimestamp(value / divisor, timezone.utc)
     except (OverflowError, OSError, ValueError) as exc:
