@@ -34,8 +34,7 @@ def model_repr_args(model: BaseModel) -> Iterator[tuple[str | None, Any]]:
             continue
         # getattr with a default: a repr may be asked for a half-built model (in an error).
         value = getattr(model, name, None)
-        # No validated data: a derived default (`has_active_subscription`) counts as None.
-        if value == field.get_default(call_default_factory=True, validated_data={}):
+        if value == field.get_default(call_default_factory=True):
             continue
         if isinstance(value, datetime):
             value = value.isoformat()

@@ -6,8 +6,10 @@ Responses are validated straight from their JSON bytes (pydantic-core parses and
 one pass, several times faster than ``json.loads`` and a Python pass over every key). So the
 top-level wire names of each dialect are field aliases here, and what an alias cannot say (the
 unit of a numeric timestamp, Stripe's nested subscription shapes) comes from the reading
-dialect's :class:`WireFormat`, passed as the validation context. No validator runs on every
-model: Python is called per value only where pydantic-core cannot do the work itself.
+dialect's :class:`WireFormat`, passed as the validation context. Responses go through a copy
+of these schemas compiled for the dialect (``_dialects/_envelopes.wire_validator``), in which
+pydantic-core reads a customer's numeric timestamps itself; Python is called per value only
+where pydantic-core cannot do the work.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pydantic import (
     Strict,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_core import core_schema
 
@@ -78,10 +81,11 @@ class _UTC:
     Three branches, the first that accepts wins. ISO 8601 in UTC, most timestamps on the wire,
     is read by pydantic-core alone (no Python call: a third of a page's parsing time,
     measured). A number takes one Python call: epoch seconds, or milliseconds when the reading
-    dialect says so (:class:`WireFormat`). Other offsets and naive times are parsed by pydantic
-    and converted in Python. UTC comes back as pydantic's own ``TzInfo(0)`` from the first
-    branch and ``timezone.utc`` from the others: equal, and both ``utcoffset() == 0``, but
-    compare them with ``==``, not ``is``.
+    dialect says so (:class:`WireFormat`); a dialect's compiled copy of the schema replaces
+    that call with pydantic-core's own reading, in the dialect's unit. Other offsets and naive
+    times are parsed by pydantic and converted in Python. UTC comes back as pydantic's own
+    ``TzInfo(0)`` or as ``timezone.utc``, depending on the branch: equal, and both
+    ``utcoffset() == 0``, but compare them with ``==``, not ``is``.
     """
 
     @classmethod
@@ -113,13 +117,6 @@ class _NullAsEmpty:
             lambda _: {}, core_schema.none_schema()
         )
         return core_schema.union_schema([handler(source), empty], mode="left_to_right")
-
-
-def _any_active(validated: dict[str, Any]) -> bool | None:
-    # The offset API sends the flag; elsewhere it is derived when subscriptions are known, as
-    # a default computed from the fields validated before it (no model validator needed).
-    subscriptions = validated.get("subscriptions")
-    return None if subscriptions is None else any(s.is_active for s in subscriptions)
 
 
 def _aliases(*names: str) -> Any:
@@ -250,10 +247,8 @@ class Customer(_Model):
     last_name: str | None = _aliases("last_name", "lastName")
     stripe_customer_id: str | None = _aliases("stripe_customer_id", "stripeCustomerId")
     subscriptions: list[Subscription] | None = None
-    # After `subscriptions`: when the wire does not send it, it is derived from them.
-    has_active_subscription: bool | None = Field(
-        default_factory=_any_active,
-        validation_alias=AliasChoices("has_active_subscription", "hasActiveSubscription"),
+    has_active_subscription: bool | None = _aliases(
+        "has_active_subscription", "hasActiveSubscription"
     )
     deleted: bool = False
 
@@ -268,6 +263,18 @@ class Customer(_Model):
         except (TypeError, AttributeError, LookupError) as exc:
             # Only ValueError becomes a validation error; an odd shape is one too.
             raise ValueError(f"unexpected shape ({type(exc).__name__}: {exc})") from exc
+
+    @model_validator(mode="after")
+    def _derive_active(self) -> Customer:
+        # The offset API sends the flag; elsewhere it is derived when subscriptions are known.
+        # Being a validator of the whole model also has pydantic-core compile this model
+        # afresh inside each dialect's page schema (see _dialects/_envelopes.wire_validator)
+        # instead of reusing its generic validator: that is what lets a page read its
+        # timestamps in the dialect's own unit without a Python call.
+        if self.has_active_subscription is None and self.subscriptions is not None:
+            # Straight into __dict__: not a field the caller set (model_fields_set).
+            self.__dict__["has_active_subscription"] = any(s.is_active for s in self.subscriptions)
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict (datetimes as ISO 8601 strings), extras included.

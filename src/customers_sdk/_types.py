@@ -101,6 +101,8 @@ class WireFormat:
     """What a numeric timestamp counts since the epoch; never guessed from its size."""
     subscriptions: Callable[[Any], Any] | None = None
     """Turns the wire's ``subscriptions`` value into a list of subscription dicts."""
+    camel_case: bool = False
+    """Field names are camelCase (``createdAt``); models try those names first."""
 
     @property
     def timestamp_divisor(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from customers_sdk import (
     SubscriptionStatus,
 )
 from customers_sdk._dialects import CursorDialect, OffsetDialect, StripeDialect
+from customers_sdk._models import _from_epoch
 from customers_sdk._request import ListQuery
 
 # A verbatim copy of /work/shared/fixtures/stripe-openapi-fixtures.json (Stripe's published
@@ -219,10 +221,18 @@ def test_dialect_timestamps_seconds_milliseconds_and_iso() -> None:
         assert customer.created_at.tzname() == "UTC"
 
 
+def _read_page(dialect: Any, customer: dict[str, Any]) -> Customer:
+    # One body every dialect reads as a page: each takes its own keys and ignores the rest.
+    pagination = {"total": 1, "limit": 1, "offset": 0, "hasMore": False}
+    body = {"object": "list", "data": [customer], "has_more": False, "pagination": pagination}
+    [read] = dialect.read_page(httpx.Response(200, json=body), ListQuery()).items
+    assert isinstance(read, Customer)
+    return read
+
+
 def _read_both_ways(dialect: Any, customer: dict[str, Any]) -> list[Customer]:
     # The unit must hold for a single object and inside a list page alike.
-    page = httpx.Response(200, json={"object": "list", "data": [customer], "has_more": False})
-    return [_read(dialect, customer), *dialect.read_page(page, ListQuery()).items]
+    return [_read(dialect, customer), _read_page(dialect, customer)]
 
 
 def test_cursor_small_millisecond_values_are_not_mistaken_for_seconds() -> None:
@@ -264,10 +274,59 @@ def test_each_dialect_builds_the_one_customer_class() -> None:
     ("dialect", "key"),
     [(StripeDialect(), "created"), (CursorDialect(), "created_at"), (OffsetDialect(), "createdAt")],
 )
-@pytest.mark.parametrize("value", [10**20, -(10**20), 1e300])
-def test_timestamps_out_of_range_are_validation_errors(dialect: Any, key: str, value: Any) -> None:
+@pytest.mark.parametrize("value", [10**20, -(10**20), 1e300, True, "noon", [0]])
+@pytest.mark.parametrize("read", [_read, _read_page])
+def test_timestamps_out_of_range_or_not_times_are_validation_errors(
+    dialect: Any, key: str, value: Any, read: Any
+) -> None:
     with pytest.raises(ResponseValidationError, match="epoch timestamp in range"):
-        _read(dialect, {"id": "c", key: value})
+        read(dialect, {"id": "c", key: value})
+
+
+@pytest.mark.parametrize(
+    ("dialect", "key", "value"),
+    [
+        (StripeDialect(), "created", 1_700_000_000),
+        (CursorDialect(), "created_at", 1_700_000_000_123),
+    ],
+)
+def test_responses_read_a_customers_epoch_timestamps_without_a_python_call(
+    dialect: Any, key: str, value: int
+) -> None:
+    # Each dialect's compiled copy of the schema reads them in pydantic-core (see
+    # _envelopes.wire_validator); a generic validator would call _from_epoch once per value.
+    calls = []
+
+    def spy(frame: Any, event: str, arg: Any) -> None:
+        if event == "call" and frame.f_code is _from_epoch.__code__:
+            calls.append(frame)
+
+    sys.setprofile(spy)
+    try:
+        customers = _read_both_ways(dialect, {"id": "c", key: value})
+    finally:
+        sys.setprofile(None)
+    expected = datetime(2023, 11, 14, 22, 13, 20, 123000 if value > 10**10 else 0, tzinfo=UTC)
+    assert [c.created_at for c in customers] == [expected, expected]
+    assert calls == []
+    # A model built by hand keeps the generic validator: one call, epoch seconds.
+    sys.setprofile(spy)
+    try:
+        assert Customer(id="c", created_at=1_700_000_000).created_at == expected.replace(
+            microsecond=0
+        )
+    finally:
+        sys.setprofile(None)
+    assert len(calls) == 1
+
+
+def test_a_camel_case_wire_prefers_its_own_spelling_when_both_are_sent() -> None:
+    both = {"id": "o", "createdAt": "2024-01-02T00:00:00Z", "created_at": "1999-01-01T00:00:00Z"}
+    customer = _read_page(OffsetDialect(), both)
+    assert customer.created_at == datetime(2024, 1, 2, tzinfo=UTC)
+    # Everywhere else the snake_case field name comes first, as in a model built by hand.
+    for read in (_read_page(CursorDialect(), both), Customer.model_validate(both)):
+        assert read.created_at == datetime(1999, 1, 1, tzinfo=UTC)
 
 
 def test_wire_names_are_aliases_and_field_names_still_work() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 import httpx
 from pydantic import ValidationError
@@ -25,8 +25,6 @@ from .._request import ListQuery, Query, RequestSpec, SearchQuery
 from .._types import WireFormat
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
     from .._models import Customer, Pagination
 
 __all__ = ["CustomerFields", "Dialect", "PageContent", "read_body"]
@@ -66,16 +64,22 @@ def request_id_of(response: httpx.Response) -> str | None:
     return found
 
 
-EnvelopeT = TypeVar("EnvelopeT", bound="BaseModel")
+EnvelopeT = TypeVar("EnvelopeT")
 
 
-def read_body(response: httpx.Response, model: type[EnvelopeT], wire: WireFormat) -> EnvelopeT:
-    """The JSON body validated as ``model`` in one pass; any mismatch is a
-    :class:`ResponseValidationError` that names the first wrong field."""
+def read_body(response: httpx.Response, shape: type[EnvelopeT], wire: WireFormat) -> EnvelopeT:
+    """The JSON body validated as ``shape`` in one pass, by its validator for ``wire``; any
+    mismatch is a :class:`ResponseValidationError` that names the first wrong field."""
+    from ._envelopes import wire_validator  # on first use, as the models are
+
     try:
-        return model.model_validate_json(response.content, context=wire)
+        # cast: mypy does not see a class as Hashable, which functools.cache asks for.
+        body: EnvelopeT = wire_validator(cast(Any, shape), wire).validate_json(
+            response.content, context=wire
+        )
     except ValidationError as exc:
         raise invalid_response(response, _describe(exc)) from exc
+    return body
 
 
 def _describe(exc: ValidationError) -> str:

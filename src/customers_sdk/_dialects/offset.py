@@ -11,6 +11,7 @@ import httpx
 
 from .._errors import InvalidParameterError
 from .._request import ListQuery, Query, RequestSpec
+from .._types import WireFormat
 from ._base import Dialect, PageContent, read_body
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ class OffsetDialect(Dialect):
     operations = frozenset({"list"})
     list_params = frozenset({"limit", "offset", "include_subscriptions"})
     max_limit = 100
+    wire = WireFormat(camel_case=True)  # timestamps: ISO 8601
 
     def check_list_extras(self, given: dict[str, Any]) -> dict[str, Any]:
         offset = given.get("offset", 0)
