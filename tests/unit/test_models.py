@@ -320,6 +320,36 @@ def test_responses_read_a_customers_epoch_timestamps_without_a_python_call(
     assert len(calls) == 1
 
 
+def test_an_offset_page_reads_subscriptions_without_the_stripe_hook() -> None:
+    # The hook only reshapes Stripe's subscriptions; other wires' copies of the schema drop it,
+    # so their subscriptions stay in pydantic-core (see _envelopes.wire_validator).
+    hook = Customer.__dict__["_wire_subscriptions"].__func__.__code__
+    calls = []
+
+    def spy(frame: Any, event: str, arg: Any) -> None:
+        if event == "call" and frame.f_code is hook:
+            calls.append(frame)
+
+    plan = {"stripePriceId": "price_1", "name": "Pro", "amount": 4999, "currency": "usd"}
+    subscription = {"id": "sub_1", "status": "trialing", "plan": plan, "pauseReason": None}
+    raw = {"id": "o", "subscriptions": [subscription, {"id": "sub_2", "status": "on_hold"}]}
+    sys.setprofile(spy)
+    try:
+        customer = _read_page(OffsetDialect(), raw)
+    finally:
+        sys.setprofile(None)
+    assert calls == []
+    assert customer.subscriptions is not None
+    first, second = customer.subscriptions
+    assert (first.status, first.plan, second.status) == (
+        SubscriptionStatus.TRIALING,
+        Plan(stripe_price_id="price_1", name="Pro", amount=4999, currency="usd"),
+        "on_hold",
+    )
+    assert first.extra == {"pause_reason": None}
+    assert customer.has_active_subscription is True
+
+
 def test_a_camel_case_wire_prefers_its_own_spelling_when_both_are_sent() -> None:
     both = {"id": "o", "createdAt": "2024-01-02T00:00:00Z", "created_at": "1999-01-01T00:00:00Z"}
     customer = _read_page(OffsetDialect(), both)

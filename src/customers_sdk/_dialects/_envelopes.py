@@ -72,14 +72,24 @@ def wire_validator(target: type[Any], wire: WireFormat) -> SchemaValidator:
 
 
 def _for_wire(schema: Any, wire: WireFormat) -> Any:
-    # A copy of the schema tree: each model's config carries the wire's unit, and each epoch
-    # branch (the Python call in _models._UTC) becomes pydantic-core's own number -> datetime.
+    # A copy of the schema tree: each model's config carries the wire's unit, each epoch
+    # branch (the Python call in _models._UTC) becomes pydantic-core's own number -> datetime,
+    # and the subscriptions hook goes where the wire has none.
     if isinstance(schema, list):
         return [_for_wire(item, wire) for item in schema]
     if not isinstance(schema, dict):
         return schema
     if schema.get("type") == "function-plain" and schema["function"]["function"] is _from_epoch:
         return _NATIVE_EPOCH
+    if (
+        wire.subscriptions is None
+        and schema.get("type") == "function-before"
+        and schema["function"]["function"] == Customer._wire_subscriptions
+    ):
+        # The hook passes the value through on such a wire; without it pydantic-core keeps
+        # the subscriptions in Rust instead of handing them to Python first (an offset page
+        # with subscriptions: 4.3x -> 2.0x `json.loads`, measured).
+        return _for_wire(schema["schema"], wire)
     copied = {key: _for_wire(value, wire) for key, value in schema.items()}
     aliases = copied.get("validation_alias")
     if wire.camel_case and copied.get("type") == "model-field" and isinstance(aliases, list):
