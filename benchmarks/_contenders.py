@@ -281,8 +281,8 @@ def raw_window_walk(
     url: str, loop: AsyncLoop, *, limit: int, count: int, concurrency: int
 ) -> Iterator[Walk]:
     """The offset walk by hand with ``concurrency`` requests always in flight (a new one as soon
-    as any finishes, every offset known up front) and no models: about the most an asyncio
-    httpx client gets out of the server (the sync client in threads can get more)."""
+    as any finishes, every offset known up front) and no models: what a careful user gets
+    from asyncio and httpx without the SDK, for reference."""
     path = DIALECT_PATHS["offset"]
     http = httpx.AsyncClient(base_url=url, headers=_HEADERS, timeout=_TIMEOUT)
 
