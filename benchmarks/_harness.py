@@ -237,6 +237,30 @@ def cpu_split() -> tuple[set[int], set[int]] | None:
     return {cpus[-1]}, set(cpus[:-1])
 
 
+def cpu_times() -> tuple[int, int] | None:
+    """(ticks stolen by the hypervisor, all ticks) of the machine so far, from ``/proc/stat``.
+
+    On a shared VM the host can hold a vCPU back for a while; the guest's processes then
+    neither run nor count CPU time, and wall times grow. Steal over a scenario says how much.
+    ``None`` where ``/proc/stat`` has no steal column (not Linux).
+    """
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    except OSError:
+        return None
+    if fields[:1] != ["cpu"] or len(fields) < 9:
+        return None
+    ticks = [int(value) for value in fields[1:]]
+    return ticks[7], sum(ticks[:8])  # guest time is already counted in user time
+
+
+def steal_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
+    """The share of the machine's CPU time the hypervisor took between two :func:`cpu_times`."""
+    if before is None or after is None or after[1] <= before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1])
+
+
 def subprocess_env() -> dict[str, str]:
     """The environment of every subprocess: ``benchmarks`` importable, no SDK logging, and
     bytecode caches written (as after ``pip install``), so start-up does not recompile."""

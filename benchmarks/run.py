@@ -21,7 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import concurrency, imports, memory, overhead, parsing, throughput
-from ._harness import Section, cpu_split, pinned_client
+from ._harness import Section, cpu_split, cpu_times, pinned_client, steal_share
 
 __all__ = ["PLANS", "SCENARIOS", "Plan", "main", "run_scenario"]
 
@@ -156,8 +156,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     sections: list[Section] = []
     started = time.perf_counter()
     for name in args.only or list(SCENARIOS):
-        scenario_started = time.perf_counter()
-        for section in run_scenario(name, plan, pin=pin):
+        scenario_started, ticks_before = time.perf_counter(), cpu_times()
+        scenario_sections = run_scenario(name, plan, pin=pin)
+        steal = steal_share(ticks_before, cpu_times())
+        for section in scenario_sections:
+            if steal is not None:
+                section.notes.append(
+                    f"host steal during this scenario: {steal:.0%} of the CPUs' time "
+                    "(the hypervisor held the vCPUs back; wall times grow with it)"
+                )
             print()
             print(section.render(), flush=True)
             sections.append(section)

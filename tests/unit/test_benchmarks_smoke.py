@@ -18,7 +18,7 @@ _REPO_ROOT = str(Path(__file__).resolve().parents[2])
 if _REPO_ROOT not in sys.path:
     sys.path.insert(0, _REPO_ROOT)
 
-from benchmarks._harness import Check, Measure, paired_ratio  # noqa: E402
+from benchmarks._harness import Check, Measure, cpu_times, paired_ratio, steal_share  # noqa: E402
 from benchmarks.run import PLANS, SCENARIOS, main, markdown_table, run_scenario  # noqa: E402
 
 SMOKE = PLANS["smoke"]
@@ -56,6 +56,11 @@ def test_the_command_line_writes_json_and_markdown(
     printed = capsys.readouterr().out
     assert "| scenario | check | figure | target | result |" in printed
     assert "no targets checked" in printed  # parsing has none: it only reports rates
+    if cpu_times() is not None:  # Linux: how much the hypervisor took is part of the record
+        assert all(
+            any(note.startswith("host steal during this scenario") for note in section["notes"])
+            for section in document["sections"]
+        )
 
 
 def test_checks_compare_in_the_stated_direction() -> None:
@@ -75,3 +80,13 @@ def test_ratios_pair_runs_and_spread_is_relative() -> None:
     assert fast.spread == pytest.approx(1.0)
     table = markdown_table([])
     assert table.splitlines()[0].startswith("| scenario")
+
+
+def test_steal_is_a_share_of_the_ticks_between_two_readings() -> None:
+    assert steal_share((10, 1000), (30, 1200)) == pytest.approx(0.1)
+    assert steal_share(None, (30, 1200)) is None
+    assert steal_share((10, 1000), (10, 1000)) is None  # no time passed: nothing to say
+    reading = cpu_times()
+    if reading is not None:
+        stolen, total = reading
+        assert 0 <= stolen <= total
