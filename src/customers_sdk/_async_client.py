@@ -38,7 +38,7 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
     def _new_http(self) -> httpx.AsyncClient:
         # On asyncio its connections skip anyio's per-read overhead. Imported here: httpcore
         # (and with it anyio) loads with the first connection pool, not with the SDK.
-        from ._asyncio_net import use_asyncio
+        from ._asyncio_pool import use_asyncio
 
         return use_asyncio(
             httpx.AsyncClient(timeout=self._settings.timeout, follow_redirects=False)

@@ -8,9 +8,9 @@ to a third of an async walk's (see docs/benchmarks.md). :class:`AsyncioBackend` 
 httpcore's public ``AsyncNetworkBackend`` interface on an :class:`asyncio.Protocol` that buffers
 what arrives and wakes the one reader waiting for it; a timeout is a single ``call_later``.
 
-The SDK installs it only in the ``httpx.AsyncClient`` it builds itself (:func:`use_asyncio`);
-a client passed in with ``http_client=`` is left exactly as it is. Outside asyncio (under trio)
-every call goes to the backend httpx would have used.
+The SDK installs it only in the ``httpx.AsyncClient`` it builds itself
+(``_asyncio_pool.use_asyncio``); a client passed in with ``http_client=`` is left exactly as
+it is. Outside asyncio (under trio) every call goes to the backend httpx would have used.
 """
 
 from __future__ import annotations
@@ -21,9 +21,8 @@ from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, cast
 
 import httpcore
-import httpx
 
-__all__ = ["AsyncioBackend", "use_asyncio"]
+__all__ = ["AsyncioBackend", "AsyncioStream"]
 
 # Reading stops while this much is buffered unread and resumes once the reader has taken it
 # below the low mark, so a slow consumer never makes the client hold a whole large body.
@@ -35,26 +34,6 @@ _HAPPY_EYEBALLS_DELAY = 0.25
 SocketOption = (
     tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
 )
-
-
-def use_asyncio(client: httpx.AsyncClient) -> httpx.AsyncClient:
-    """Give ``client``'s own connection pool an :class:`AsyncioBackend`; return ``client``.
-
-    Only a plain pool is touched (proxy pools keep httpx's backend); if httpx ever stores its
-    pool differently, the client is returned unchanged, never broken.
-
-    Example:
-        >>> import httpx
-        >>> client = use_asyncio(httpx.AsyncClient())
-        >>> type(client._transport._pool._network_backend).__name__
-        'AsyncioBackend'
-    """
-    pool: Any = getattr(client._transport, "_pool", None)
-    backend = getattr(pool, "_network_backend", None)
-    plain_pool = type(pool) is httpcore.AsyncConnectionPool
-    if plain_pool and backend is not None and not isinstance(backend, AsyncioBackend):
-        pool._network_backend = AsyncioBackend(backend)
-    return client
 
 
 def _wake(waiter: asyncio.Future[bool] | None, ready: bool = True) -> None:

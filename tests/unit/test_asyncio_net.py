@@ -24,7 +24,8 @@ import pytest
 import trustme
 
 from customers_sdk import AsyncCustomersClient, CustomersClient
-from customers_sdk._asyncio_net import AsyncioBackend, AsyncioStream, use_asyncio
+from customers_sdk._asyncio_net import AsyncioBackend, AsyncioStream
+from customers_sdk._asyncio_pool import use_asyncio
 
 pytestmark = pytest.mark.anyio
 
