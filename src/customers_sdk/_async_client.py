@@ -12,6 +12,7 @@ from . import _retry
 from ._base_client import BaseClient
 from ._call import Call
 from ._filters import FilterLike
+from ._own_http import new_http_client
 from ._pagination import AsyncPage, AsyncPageRequest, Exchange
 from ._request import CreatedFilter, Query, RequestSpec
 from ._types import NOT_GIVEN, NotGiven, RequestOptions, ResponseInfo, Timeout
@@ -36,13 +37,7 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
     """
 
     def _new_http(self) -> httpx.AsyncClient:
-        # On asyncio its connections skip anyio's per-read overhead. Imported here: httpcore
-        # (and with it anyio) loads with the first connection pool, not with the SDK.
-        from ._asyncio_pool import use_asyncio
-
-        return use_asyncio(
-            httpx.AsyncClient(timeout=self._settings.timeout, follow_redirects=False)
-        )
+        return new_http_client(httpx.AsyncClient, self._settings.timeout)
 
     async def _send(
         self, spec: RequestSpec, options: RequestOptions

@@ -12,6 +12,7 @@ from . import _retry
 from ._base_client import BaseClient
 from ._call import Call
 from ._filters import FilterLike
+from ._own_http import new_http_client
 from ._pagination import Exchange, Page
 from ._request import CreatedFilter, Query, RequestSpec
 from ._types import NOT_GIVEN, NotGiven, RequestOptions, ResponseInfo, Timeout
@@ -36,7 +37,7 @@ class CustomersClient(BaseClient[httpx.Client]):
     """
 
     def _new_http(self) -> httpx.Client:
-        return httpx.Client(timeout=self._settings.timeout, follow_redirects=False)
+        return new_http_client(httpx.Client, self._settings.timeout)
 
     def _send(
         self, spec: RequestSpec, options: RequestOptions

@@ -7,6 +7,7 @@ connections, locks and cookie jars under test are the ones a user's requests go 
 from __future__ import annotations
 
 import asyncio
+import http.cookiejar
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,10 +20,12 @@ import pytest
 
 from customers_sdk import AsyncCustomersClient
 from customers_sdk._asyncio_pool import AsyncioPool, _Connection, _take_fast, use_asyncio
+from customers_sdk._own_http import new_http_client
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """Echoes the request's Cookie header."""
+    """Echoes the request's Cookie header; ``/set`` also sets a cookie, as a load balancer
+    pinning a session would."""
 
     protocol_version = "HTTP/1.1"
     server: _Server
@@ -34,6 +37,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         body = self.headers.get("Cookie", "").encode()
         self.send_response(200)
+        if self.path == "/set":
+            self.send_header("Set-Cookie", "lb=sticky; Path=/")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -59,6 +64,44 @@ def server() -> Iterator[_Server]:
 
 def _url(server: _Server, path: str) -> str:
     return f"http://127.0.0.1:{server.server_address[1]}{path}"
+
+
+@pytest.fixture
+def jar_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The URLs whose responses reached ``http.cookiejar``."""
+    calls: list[str] = []
+    original = http.cookiejar.CookieJar.extract_cookies
+
+    def counted(jar: http.cookiejar.CookieJar, response: Any, request: Any) -> None:
+        calls.append(request.get_full_url())
+        original(jar, response, request)
+
+    monkeypatch.setattr(http.cookiejar.CookieJar, "extract_cookies", counted)
+    return calls
+
+
+def test_sync_client_reads_cookies_only_from_responses_that_set_them(
+    server: _Server, jar_calls: list[str]
+) -> None:
+    with new_http_client(httpx.Client, httpx.Timeout(5.0)) as client:
+        assert client.get(_url(server, "/plain")).text == ""
+        assert jar_calls == []
+        client.get(_url(server, "/set"))
+        assert jar_calls == [_url(server, "/set")]
+        # The cookie is kept and sent back, exactly as httpx's own jar does.
+        assert client.get(_url(server, "/plain")).text == "lb=sticky"
+        assert client.cookies["lb"] == "sticky"
+
+
+@pytest.mark.anyio
+async def test_async_client_reads_cookies_only_from_responses_that_set_them(
+    server: _Server, jar_calls: list[str]
+) -> None:
+    async with new_http_client(httpx.AsyncClient, httpx.Timeout(5.0)) as client:
+        assert (await client.get(_url(server, "/plain"))).text == ""
+        await client.get(_url(server, "/set"))
+        assert jar_calls == [_url(server, "/set")]
+        assert (await client.get(_url(server, "/plain"))).text == "lb=sticky"
 
 
 def _runs_before_yielding() -> list[str]:
@@ -116,6 +159,19 @@ def test_other_event_loops_keep_httpcores_locks(server: _Server) -> None:
     assert text == ""
     assert type(connection) is httpcore.AsyncHTTPConnection
     assert isinstance(connection._request_lock, httpcore._synchronization.AsyncLock)
+
+
+def test_a_cookie_jar_httpx_did_not_make_is_left_alone() -> None:
+    class Jar(httpx.Cookies):
+        pass
+
+    class Client(httpx.Client):
+        def __init__(self, **options: Any) -> None:
+            super().__init__(**options)
+            self._cookies = Jar()  # what a future httpx might store there
+
+    with new_http_client(Client, httpx.Timeout(5.0)) as client:
+        assert type(client.cookies) is Jar
 
 
 def test_locks_stay_httpcores_where_there_is_no_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
