@@ -73,19 +73,14 @@ class AsyncioPool(httpcore.AsyncConnectionPool):
 
 
 class _Connection(httpcore.AsyncHTTPConnection):
-    # httpcore creates the HTTP/1.1 connection on the first request and stores it here; taking
-    # the store hands its state lock the fast path before anything uses it. (HTTP/2
-    # connections, never negotiated by the SDK's own client, keep their locks.)
-    @property
-    def _connection(self) -> httpcore.AsyncConnectionInterface | None:
-        connection: httpcore.AsyncConnectionInterface | None = self.__dict__["_connection"]
-        return connection
-
-    @_connection.setter
-    def _connection(self, connection: httpcore.AsyncConnectionInterface | None) -> None:
-        if isinstance(connection, httpcore.AsyncHTTP11Connection):
-            _take_fast(connection, "_state_lock")
-        self.__dict__["_connection"] = connection
+    # httpcore creates the HTTP/1.1 connection on the first request and stores it in
+    # `_connection`; catching the store hands its state lock the fast path before anything
+    # uses it. Reads, dozens a request, stay plain attribute lookups. (HTTP/2 connections,
+    # never negotiated by the SDK's own client, keep their locks.)
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "_connection" and isinstance(value, httpcore.AsyncHTTP11Connection):
+            _take_fast(value, "_state_lock")
+        super().__setattr__(name, value)
 
 
 def _take_fast(owner: object, name: str) -> None:
