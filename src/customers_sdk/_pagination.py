@@ -342,11 +342,8 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
                 group.start_soon(fetch_one, index, query)
         return [page for page in results if page is not None]
 
-    async def __aiter__(self) -> AsyncGenerator[ItemT, None]:
-        async with contextlib.aclosing(self.iter_pages()) as pages:
-            async for page in pages:
-                for item in page._in_walk_order():
-                    yield item
+    def __aiter__(self) -> AsyncGenerator[ItemT, None]:
+        return _walk_items(self)
 
 
 class AsyncPageRequest(Generic[ItemT]):
@@ -365,8 +362,17 @@ class AsyncPageRequest(Generic[ItemT]):
     def __await__(self) -> Generator[Any, None, AsyncPage[ItemT]]:
         return self._first().__await__()
 
-    async def __aiter__(self) -> AsyncGenerator[ItemT, None]:
-        page = await self._first()
-        async with contextlib.aclosing(page.__aiter__()) as items:
-            async for item in items:
+    def __aiter__(self) -> AsyncGenerator[ItemT, None]:
+        return _walk_items(self._first)
+
+
+async def _walk_items(
+    first: AsyncPage[ItemT] | Callable[[], Awaitable[AsyncPage[ItemT]]],
+) -> AsyncGenerator[ItemT, None]:
+    # One generator from the first page to the last item: each item passes through a single
+    # async generator frame, not one per layer.
+    page = first if isinstance(first, AsyncPage) else await first()
+    async with contextlib.aclosing(page.iter_pages()) as pages:
+        async for each in pages:
+            for item in each._in_walk_order():
                 yield item
