@@ -103,6 +103,11 @@ class WireFormat:
     """Turns the wire's ``subscriptions`` value into a list of subscription dicts."""
     camel_case: bool = False
     """Field names are camelCase (``createdAt``); models try those names first."""
+    repeats_values: bool = False
+    """Objects repeat many string values verbatim (Stripe's ``object``, ``currency``,
+    ``tax_exempt``...): pydantic-core's string cache then builds each once. Where values are
+    mostly distinct (ids, emails, timestamps), caching them costs more than it saves, so only
+    keys are cached."""
 
     @property
     def timestamp_divisor(self) -> int:

@@ -445,3 +445,17 @@ def test_json_schema_still_describes_timestamps_and_metadata() -> None:
     assert {"additionalProperties": {"type": "string"}, "type": "object"} in (
         properties["metadata"]["anyOf"]
     )
+
+
+@pytest.mark.parametrize(
+    ("dialect", "values_shared"),
+    [(StripeDialect(), True), (OffsetDialect(), False), (CursorDialect(), False)],
+)
+def test_string_values_are_cached_only_on_wires_that_repeat_them(
+    dialect: Any, values_shared: bool
+) -> None:
+    # Stripe repeats values verbatim from customer to customer, so one str serves them all;
+    # elsewhere values are mostly distinct and caching them costs more than it saves.
+    first, second = (_read_page(dialect, {"id": "c", "name": "Ada"}) for _ in range(2))
+    assert first.name == second.name == "Ada"
+    assert (first.name is second.name) is values_shared

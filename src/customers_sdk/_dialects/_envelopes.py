@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import StrictBool, TypeAdapter
 from pydantic_core import SchemaValidator, core_schema
@@ -68,7 +68,12 @@ def wire_validator(target: type[Any], wire: WireFormat) -> SchemaValidator:
     """
     adapter = TypeAdapter(target)
     adapter.rebuild(force=True)  # the models defer their schemas (see _models._Model)
-    return SchemaValidator(_for_wire(adapter.core_schema, wire))
+    # pydantic-core caches every short string it parses by default. Keys repeat from customer
+    # to customer; values repeat on some wires only (WireFormat.repeats_values). Caching the
+    # distinct values of offset pages made reading them 5-15% slower in a walk, measured.
+    strings: Literal["all", "keys"] = "all" if wire.repeats_values else "keys"
+    config = core_schema.CoreConfig(cache_strings=strings)
+    return SchemaValidator(_for_wire(adapter.core_schema, wire), config=config)
 
 
 def _for_wire(schema: Any, wire: WireFormat) -> Any:

@@ -117,7 +117,8 @@ class StripeDialect(Dialect):
     max_limit = 100
     api_key_env = "STRIPE_API_KEY"
     default_base_url = "https://api.stripe.com"
-    wire = WireFormat(subscriptions=_subscriptions)  # timestamps: epoch seconds
+    # Timestamps: epoch seconds.
+    wire = WireFormat(subscriptions=_subscriptions, repeats_values=True)
 
     def check_list_extras(self, given: dict[str, Any]) -> dict[str, Any]:
         if "created" in given:
