@@ -24,11 +24,20 @@ from typing import Any
 import anyio
 import httpcore
 import httpx
-from httpcore._synchronization import AsyncLock as _HttpcoreLock
 
 from ._asyncio_net import AsyncioBackend, _asyncio_loop
 
 __all__ = ["AsyncioPool", "use_asyncio"]
+
+# The lock class httpcore 1.x builds its connections with; a future httpcore that moves it
+# keeps its own locks (an empty tuple matches nothing).
+_HTTPCORE_LOCKS: tuple[type, ...] = ()
+try:
+    from httpcore._synchronization import AsyncLock
+
+    _HTTPCORE_LOCKS = (AsyncLock,)
+except ImportError:  # pragma: no cover - httpcore 1.0 has it
+    pass
 
 
 def use_asyncio(client: httpx.AsyncClient) -> httpx.AsyncClient:
@@ -86,7 +95,7 @@ class _Connection(httpcore.AsyncHTTPConnection):
 def _take_fast(owner: object, name: str) -> None:
     """Replace httpcore's lock ``owner.<name>`` by a fast-acquire ``anyio.Lock``, if there is
     such a lock (httpcore 1.x) and such an option (anyio >= 4.5)."""
-    if not isinstance(getattr(owner, name, None), _HttpcoreLock):
+    if not isinstance(getattr(owner, name, None), _HTTPCORE_LOCKS):
         return
     try:
         lock = anyio.Lock(fast_acquire=True)
