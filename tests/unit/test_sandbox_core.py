@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gc
+import logging
 
 import pytest
 
 from customers_sdk.sandbox import Fault, Sandbox, SandboxResponse
+from customers_sdk.sandbox._cursor import CURSOR
 from customers_sdk.sandbox._seed import SeedCustomers
 from customers_sdk.sandbox._store import Store
 
@@ -90,3 +92,41 @@ def test_building_everything_leaves_a_paused_collector_paused() -> None:
     finally:
         gc.enable()
     assert len(store) == 2500
+
+
+def test_input_nested_too_deeply_is_a_400(sandbox: Sandbox) -> None:
+    headers = {**AUTH, "content-type": "application/json"}
+    response = sandbox.handle("POST", "/rest/v1/customers", "", headers, b"[" * 100_000)
+    assert response.status == 400
+    assert response.json()["error"]["message"] == "The request is nested too deeply."
+    assert sandbox.customer_count == 12
+
+
+def test_a_sandbox_bug_is_a_logged_500_in_the_dialect_shape(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(context: object) -> None:
+        raise KeyError("oops")
+
+    monkeypatch.setitem(CURSOR.collection, "GET", broken)
+    response = sandbox.handle("GET", "/rest/v1/customers", "", AUTH, b"")
+    assert response.status == 500
+    assert response.json()["error"] == {
+        "type": "api_error",
+        "code": "internal_error",
+        "message": "The sandbox failed to answer this request (a bug in the sandbox; see its log).",
+    }
+    assert dict(response.headers)["Request-Id"].startswith("req_")
+    [record] = [r for r in caplog.records if r.name == "customers_sdk.sandbox"]
+    assert record.levelno == logging.ERROR
+    assert record.exc_info is not None
+    assert "GET /rest/v1/customers" in record.getMessage()
+
+
+def test_error_response_words_errors_per_dialect_and_logs_nothing(sandbox: Sandbox) -> None:
+    stripe = sandbox.error_response("/v1/customers", 413, "invalid_request_error", "Big.")
+    rest = sandbox.error_response("/api/public/customers", 400, "invalid_request_error", "Bad.")
+    assert stripe.json() == {"error": {"type": "invalid_request_error", "message": "Big."}}
+    assert rest.json()["error"]["code"] == "invalid_request_error"
+    assert (stripe.status, rest.status) == (413, 400)
+    assert sandbox.request_log == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -28,6 +29,9 @@ from ._store import Store, make_id
 from ._stripe import STRIPE
 
 DEFAULT_API_KEY = "sk_test_sandbox"
+_TOO_DEEP = "The request is nested too deeply."
+BUG_MESSAGE = "The sandbox failed to answer this request (a bug in the sandbox; see its log)."
+logger = logging.getLogger("customers_sdk.sandbox")
 # Most specific namespace first; Stripe's empty namespace catches every other path.
 DIALECTS: tuple[Dialect, ...] = (CURSOR, OFFSET, STRIPE)
 
@@ -195,15 +199,32 @@ class Sandbox:
             try:
                 reply = self._respond(dialect, request, fault, request_id)
             except ApiError as error:
-                reply = Reply(error.status, dialect.render_error(error), error.headers)
-        encoded = encode_json(reply.body)
-        response_headers = (
-            ("Content-Type", "application/json"),
-            ("Content-Length", str(len(encoded))),
-            ("Request-Id", request_id),
-            *reply.headers,
-        )
-        return SandboxResponse(reply.status, response_headers, encoded, fault)
+                reply = _render(dialect, error)
+            except RecursionError:
+                # Only input nests deep enough for this: a JSON body or bracketed form keys.
+                reply = _render(dialect, ApiError(400, "invalid_request_error", _TOO_DEEP))
+            except Exception:
+                logger.exception("sandbox bug answering %s %s", request.method, path)
+                reply = _render(
+                    dialect, ApiError(500, "api_error", BUG_MESSAGE, code="internal_error")
+                )
+        return _encode(reply, request_id, fault)
+
+    def error_response(
+        self, path: str, status: int, type: str, message: str, *, code: str | None = None
+    ) -> SandboxResponse:
+        """An error answered before the request reaches a dialect (the server's framing
+        checks), worded in the error shape of the dialect `path` belongs to; not logged.
+
+        >>> response = Sandbox(customers=0).error_response(
+        ...     "/rest/v1/customers", 413, "invalid_request_error", "Too large.", code="too_large"
+        ... )
+        >>> response.status, response.json()["error"]["code"]
+        (413, 'too_large')
+        """
+        dialect = next(d for d in DIALECTS if d.owns(path))
+        reply = _render(dialect, ApiError(status, type, message, code=code))
+        return _encode(reply, make_id("req_", os.urandom(14)), None)
 
     def _respond(
         self, dialect: Dialect, request: Request, fault: Fault | None, request_id: str
@@ -254,3 +275,18 @@ class Sandbox:
         error = dialect.error(Condition.RATE_LIMITED, retry_after=seconds_header(retry_after))
         error.headers = (("Retry-After", seconds_header(retry_after)),)
         return error
+
+
+def _render(dialect: Dialect, error: ApiError) -> Reply:
+    return Reply(error.status, dialect.render_error(error), error.headers)
+
+
+def _encode(reply: Reply, request_id: str, fault: Fault | None) -> SandboxResponse:
+    encoded = encode_json(reply.body)
+    response_headers = (
+        ("Content-Type", "application/json"),
+        ("Content-Length", str(len(encoded))),
+        ("Request-Id", request_id),
+        *reply.headers,
+    )
+    return SandboxResponse(reply.status, response_headers, encoded, fault)
