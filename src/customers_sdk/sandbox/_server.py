@@ -5,15 +5,27 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
-from ._app import Sandbox
+from ._app import BUG_MESSAGE, Sandbox
+from ._framing import ClientLeft, FramingError, content_length, read_body
+from ._http import SandboxResponse
 
 logger = logging.getLogger("customers_sdk.sandbox")
+
+
+DEFAULT_MAX_BODY_BYTES = 1 << 20
+# Above httpx's 5 s keep-alive expiry: a client's pool retires an idle connection before the
+# server hangs up on it, so a reused connection is never one the server is just closing.
+DEFAULT_IDLE_TIMEOUT = 10.0
+# socketserver's default of 5 resets connections under the load users test with.
+_LISTEN_BACKLOG = 1024
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -26,6 +38,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        # A socket timeout makes every read and write give up after `idle_timeout`, so an
+        # idle or stalled client frees its thread instead of holding it for ever.
+        self.connection.settimeout(self.server.idle_timeout)
         self.server.track(self.connection)
 
     def finish(self) -> None:
@@ -34,22 +49,52 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             self.server.untrack(self.connection)
 
+    def handle_expect_100(self) -> bool:
+        # Refuse an oversized or ambiguous body before the client starts sending it.
+        try:
+            content_length(self.headers, self.server.max_body_bytes)
+        except FramingError as error:
+            self._refuse(error.status, error.code, error.message)
+            return False
+        return super().handle_expect_100()
+
     def _dispatch(self) -> None:
-        body = self._read_body()
-        if body is None:
-            self.send_error(400, "Unreadable request body")
+        try:
+            response = self._answer()
+        except FramingError as error:
+            self._refuse(error.status, error.code, error.message)
             return
+        except TimeoutError:
+            self._refuse(408, "request_timeout", "The request body did not arrive in time.")
+            return
+        except (ClientLeft, ConnectionError):
+            self.close_connection = True
+            return
+        except Exception:
+            logger.exception("sandbox server bug answering %s %s", self.command, self.path)
+            self._refuse(500, "internal_error", BUG_MESSAGE)
+            return
+        if response.drops_connection:
+            self.close_connection = True
+            return
+        self._send(response)
+
+    def _answer(self) -> SandboxResponse:
+        body = read_body(self.rfile, self.headers, self.server.max_body_bytes)
         sandbox = self.server.sandbox
         if sandbox.latency:
             self.server.sleep(sandbox.latency)
         path, _, query = self.path.partition("?")
-        response = sandbox.handle(self.command, path, query, dict(self.headers.items()), body)
-        if response.drops_connection:
-            self.close_connection = True
-            return
+        return sandbox.handle(self.command, path, query, dict(self.headers.items()), body)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _dispatch
+
+    def _send(self, response: SandboxResponse, *, closing: bool = False) -> None:
         self.send_response(response.status)
         for name, value in response.headers:
             self.send_header(name, value)
+        if closing:
+            self.send_header("Connection", "close")
         self.end_headers()
         if response.truncates_body:
             # The headers promised the whole body; send half and hang up.
@@ -58,30 +103,21 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self.wfile.write(response.body)
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _dispatch
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (a malformed request line, too many headers, an
+        unknown method) in the dialect's JSON error shape instead of an HTML page."""
+        status = HTTPStatus(code)
+        # An unparsable request line leaves the version at HTTP/0.9, which has no status
+        # line or headers; a client speaking anything else could not read the refusal.
+        self.request_version = self.protocol_version
+        self._refuse(code, status.phrase.lower().replace(" ", "_"), message or status.phrase)
 
-    def _read_body(self) -> bytes | None:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return self._read_chunked()
-        length_header = self.headers.get("Content-Length", "0")
-        if not length_header.isdigit():
-            return None
-        return self.rfile.read(int(length_header))
-
-    def _read_chunked(self) -> bytes | None:
-        chunks: list[bytes] = []
-        while True:
-            size_line = self.rfile.readline().split(b";")[0].strip()
-            try:
-                size = int(size_line, 16)
-            except ValueError:
-                return None
-            if size == 0:
-                while self.rfile.readline().strip():  # trailers end with a blank line
-                    pass
-                return b"".join(chunks)
-            chunks.append(self.rfile.read(size))
-            self.rfile.readline()
+    def _refuse(self, status: int, code: str, message: str) -> None:
+        """Answer an error and close: the rest of the request cannot be trusted or read."""
+        kind = "api_error" if status >= 500 else "invalid_request_error"
+        path = (getattr(self, "path", None) or "/").partition("?")[0]
+        response = self.server.sandbox.error_response(path, status, kind, message, code=code)
+        self._send(response, closing=True)
 
     def log_message(self, format: str, *args: object) -> None:
         logger.debug("%s - %s", self.address_string(), format % args)
@@ -89,17 +125,35 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = _LISTEN_BACKLOG
 
     def __init__(
-        self, address: tuple[str, int], sandbox: Sandbox, sleep: Callable[[float], object]
+        self,
+        address: tuple[str, int],
+        sandbox: Sandbox,
+        sleep: Callable[[float], object],
+        *,
+        max_body_bytes: int,
+        idle_timeout: float,
     ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.sandbox = sandbox
         self.sleep = sleep
+        self.max_body_bytes = max_body_bytes
+        self.idle_timeout = idle_timeout
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # socketserver prints a traceback to stderr for every error; a client that hangs up
+        # or stalls is routine under load, not worth one.
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            logger.debug("%s left: %r", client_address, error)
+        else:
+            logger.exception("error serving %s", client_address)
 
     def track(self, connection: socket.socket) -> None:
         with self._connections_lock:
@@ -126,6 +180,13 @@ class SandboxServer:
     `commit_then_drop` close it without a reply, `truncated` sends half the body.
     `sleep` is how request threads wait out the sandbox's latency.
 
+    Hardened for load tests: a listen backlog of 1,024; a request body over
+    `max_body_bytes` (1 MiB) gets a JSON 413 before it is read (or as soon as a chunked
+    body passes it); ambiguous or malformed framing (two `Content-Length`s, one beside
+    `Transfer-Encoding`, a bad chunk size) gets a JSON 400; each of these closes the
+    connection. A connection silent for `idle_timeout` seconds (10) is closed, a body
+    that stops arriving gets a 408. Errors are in the JSON shape of the path's dialect.
+
     >>> with SandboxServer(Sandbox(customers=1)).start() as server:
     ...     server.cursor_base_url == server.url + "/rest"
     True
@@ -138,9 +199,17 @@ class SandboxServer:
         port: int = 0,
         *,
         sleep: Callable[[float], object] = time.sleep,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
     ) -> None:
+        if max_body_bytes < 0:
+            raise ValueError(f"max_body_bytes must be >= 0, got {max_body_bytes}")
+        if not idle_timeout > 0:
+            raise ValueError(f"idle_timeout must be > 0 seconds, got {idle_timeout}")
         self.sandbox = sandbox
-        self._httpd = _HTTPServer((host, port), sandbox, sleep)
+        self._httpd = _HTTPServer(
+            (host, port), sandbox, sleep, max_body_bytes=max_body_bytes, idle_timeout=idle_timeout
+        )
         self.host = host
         self.port: int = self._httpd.server_address[1]
         self._thread: threading.Thread | None = None
@@ -215,14 +284,20 @@ def serve(
     port: int = 0,
     *,
     sleep: Callable[[float], object] = time.sleep,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
 ) -> SandboxServer:
     """Serve `sandbox` (a default one if None) on `host:port` from a background thread.
 
-    Port 0 picks a free port; read it back from `server.url`.
+    Port 0 picks a free port; read it back from `server.url`. `max_body_bytes` and
+    `idle_timeout` are the limits `SandboxServer` describes.
 
     >>> with serve(Sandbox(customers=10)) as server:
     ...     server.url.startswith("http://127.0.0.1:")
     True
     """
     chosen = sandbox if sandbox is not None else Sandbox()
-    return SandboxServer(chosen, host, port, sleep=sleep).start()
+    server = SandboxServer(
+        chosen, host, port, sleep=sleep, max_body_bytes=max_body_bytes, idle_timeout=idle_timeout
+    )
+    return server.start()
