@@ -61,7 +61,7 @@ async def test_truncated_body_fails_while_reading(
             await response.aread()
 
 
-async def test_latency_is_awaited(sandbox: Sandbox) -> None:
+async def test_latency_is_awaited_up_to_the_read_timeout(sandbox: Sandbox) -> None:
     waits: list[float] = []
 
     async def fake_sleep(seconds: float) -> None:
@@ -73,7 +73,9 @@ async def test_latency_is_awaited(sandbox: Sandbox) -> None:
         transport=transport, base_url="http://sandbox", headers=AUTH
     ) as client:
         await client.get("/v1/customers")
-    assert waits == [0.3]
+        with pytest.raises(httpx.ReadTimeout):
+            await client.get("/v1/customers", timeout=0.03)
+    assert waits == [0.3, 0.03]
 
 
 async def test_default_async_sleep_really_waits(sandbox: Sandbox) -> None:

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from conftest import sandbox_client
-from customers_sdk.sandbox import Fault, FaultConfig, Sandbox, SandboxTransport
+from conftest import Drive, sandbox_client
+from customers_sdk import APITimeoutError
+from customers_sdk.sandbox import DEFAULT_API_KEY, Fault, FaultConfig, Sandbox, SandboxTransport
 
 
 class FakeClock:
@@ -219,6 +220,39 @@ def test_latency_waits_in_the_sync_transport(sandbox: Sandbox) -> None:
     assert waits == [0.2, 0.2]
     with pytest.raises(ValueError, match="latency"):
         sandbox.latency = -1
+
+
+def test_a_latency_over_the_read_timeout_times_out_after_the_timeout(sandbox: Sandbox) -> None:
+    waits: list[float] = []
+    sandbox.latency = 0.2
+    with sandbox_client(sandbox, sleep=waits.append) as client:
+        with pytest.raises(httpx.ReadTimeout):
+            client.post("/rest/v1/customers", json={"name": "late"}, timeout=0.02)
+        assert client.get("/v1/customers", timeout=httpx.Timeout(1, read=0.2)).status_code == 200
+        assert client.get("/v1/customers", timeout=None).status_code == 200
+    assert waits == [0.02, 0.2, 0.2]
+    assert sandbox.customer_count == 21  # the server went on with the write all the same
+
+
+def test_the_sdk_sees_a_sandbox_timeout_as_an_api_timeout(drive: Drive) -> None:
+    waits: list[float] = []
+
+    async def async_wait(seconds: float) -> None:
+        waits.append(seconds)
+
+    sandbox = Sandbox(customers=3, latency=0.2)
+    transport = SandboxTransport(sandbox, sleep=waits.append, async_sleep=async_wait)
+    client = drive.stripe(
+        api_key=DEFAULT_API_KEY,
+        base_url="http://sandbox",
+        http_client=drive.http_client(transport=transport),
+        timeout=0.02,
+        max_retries=0,
+    )
+    with pytest.raises(APITimeoutError):
+        client.first_page()
+    assert len(client.first_page(timeout=0.5).data) == 3
+    assert waits == [0.02, 0.2]
 
 
 def test_latency_can_be_set_at_construction() -> None:

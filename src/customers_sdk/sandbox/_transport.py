@@ -23,7 +23,9 @@ class SandboxTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     Faults look as they would over a socket: a dropped connection raises
     `httpx.RemoteProtocolError`, a truncated body raises it partway through reading.
-    `sleep` / `async_sleep` are how latency is waited out (swap them in tests).
+    `sleep` / `async_sleep` are how latency is waited out (swap them in tests). The
+    request's read timeout is honoured: when the sandbox's latency is longer, the client
+    waits the timeout and gets `httpx.ReadTimeout`, though the request was executed.
 
     >>> sandbox = Sandbox(customers=3)
     >>> with httpx.Client(transport=SandboxTransport(sandbox), base_url="http://sandbox") as c:
@@ -44,22 +46,36 @@ class SandboxTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read()
-        if self.sandbox.latency:
-            self._sleep(self.sandbox.latency)
-        return _to_httpx(request, self._answer(request, body))
+        wait, gives_up = _wait(self.sandbox.latency, request)
+        if wait:
+            self._sleep(wait)
+        return _to_httpx(request, self._answer(request, body), gives_up)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         body = await request.aread()
-        if self.sandbox.latency:
-            await self._async_sleep(self.sandbox.latency)
-        return _to_httpx(request, self._answer(request, body))
+        wait, gives_up = _wait(self.sandbox.latency, request)
+        if wait:
+            await self._async_sleep(wait)
+        return _to_httpx(request, self._answer(request, body), gives_up)
 
     def _answer(self, request: httpx.Request, body: bytes) -> SandboxResponse:
         path, _, query = request.url.raw_path.decode("ascii").partition("?")
         return self.sandbox.handle(request.method, path, query, dict(request.headers), body)
 
 
-def _to_httpx(request: httpx.Request, response: SandboxResponse) -> httpx.Response:
+def _wait(latency: float, request: httpx.Request) -> tuple[float, bool]:
+    """How long the client waits, and whether its read timeout runs out before the reply."""
+    read_timeout = request.extensions.get("timeout", {}).get("read")
+    if read_timeout is not None and latency > read_timeout:
+        return read_timeout, True
+    return latency, False
+
+
+def _to_httpx(request: httpx.Request, response: SandboxResponse, gives_up: bool) -> httpx.Response:
+    if gives_up:
+        # The request was still answered, as a server goes on with one whose client has
+        # stopped waiting: a write that timed out may well have been committed.
+        raise httpx.ReadTimeout("timed out", request=request)
     if response.drops_connection:
         raise httpx.RemoteProtocolError(DISCONNECTED, request=request)
     if response.truncates_body:
