@@ -89,24 +89,46 @@ def _run_in_process(notebook: Any) -> None:
             cell.outputs.append(_output("execute_result", data=data, execution_count=count))
 
 
+def _execute(notebook: Any) -> None:
+    """In a kernel; without one, in this process, unless ``CUSTOMERS_REQUIRE_KERNEL=1``
+    (which ``.ci/run`` sets: CI must not pass on the fallback alone)."""
+    if _run_in_kernel(notebook):
+        return
+    if os.environ.get("CUSTOMERS_REQUIRE_KERNEL") == "1":
+        pytest.fail("no Jupyter kernel could be started and CUSTOMERS_REQUIRE_KERNEL=1")
+    _run_in_process(notebook)
+
+
+def _no_kernel(self: NotebookClient) -> None:
+    raise RuntimeError("Kernel died before replying to kernel_info")
+
+
+def _read_notebook() -> Any:
+    notebook = nbformat.read(NOTEBOOK, as_version=4)  # type: ignore[no-untyped-call]
+    nbformat.validate(notebook)
+    return notebook
+
+
+def test_no_kernel_fails_when_a_kernel_is_required(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CUSTOMERS_REQUIRE_KERNEL", "1")
+    monkeypatch.setattr(NotebookClient, "execute", _no_kernel)
+    notebook = _read_notebook()
+    with pytest.raises(pytest.fail.Exception, match="no Jupyter kernel could be started"):
+        _execute(notebook)
+    assert not any(cell.get("execution_count") for cell in _code_cells(notebook))
+
+
 @pytest.mark.parametrize("where", ["kernel", "no-kernel-fallback"])
 def test_the_example_notebook_runs_top_to_bottom(
     monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
     monkeypatch.delenv("STRIPE_API_KEY", raising=False)  # the sandbox key is all it needs
     if where != "kernel":
+        monkeypatch.delenv("CUSTOMERS_REQUIRE_KERNEL", raising=False)
+        monkeypatch.setattr(NotebookClient, "execute", _no_kernel)
+    notebook = _read_notebook()
 
-        def no_kernel(self: NotebookClient) -> None:
-            raise RuntimeError("Kernel died before replying to kernel_info")
-
-        monkeypatch.setattr(NotebookClient, "execute", no_kernel)
-    notebook = nbformat.read(NOTEBOOK, as_version=4)  # type: ignore[no-untyped-call]
-    nbformat.validate(notebook)
-
-    if not _run_in_kernel(notebook):
-        if where == "kernel" and os.environ.get("CUSTOMERS_REQUIRE_KERNEL"):
-            pytest.fail("no Jupyter kernel could be started")
-        _run_in_process(notebook)
+    _execute(notebook)
 
     cells = _code_cells(notebook)
     assert all(cell.execution_count for cell in cells)
