@@ -15,6 +15,7 @@ Keep this the only ``conftest.py`` in the tree: mypy would see two modules named
 
 from __future__ import annotations
 
+import socket
 import ssl
 import time
 from collections.abc import Callable, Iterator
@@ -79,6 +80,38 @@ def _shared_ssl_context() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(httpx_default_transport, "create_ssl_context", cached)
         yield
+
+
+def _is_loopback(address: object) -> bool:
+    host = address[0] if isinstance(address, tuple) and address else None
+    return isinstance(host, str) and (host.startswith("127.") or host in ("::1", "localhost"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """A test marked ``integration`` must connect a real socket to the loopback server it
+    started; one that passes without doing so belongs in ``tests/unit``."""
+    if item.get_closest_marker("integration") is None:
+        return (yield)
+    peers: list[object] = []
+    connect = socket.socket.connect
+    connect_ex = socket.socket.connect_ex
+
+    def recording_connect(self: socket.socket, address: Any) -> None:
+        peers.append(address)
+        connect(self, address)
+
+    def recording_connect_ex(self: socket.socket, address: Any) -> int:
+        peers.append(address)
+        return connect_ex(self, address)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", recording_connect)
+        patch.setattr(socket.socket, "connect_ex", recording_connect_ex)
+        result = yield
+    if not any(_is_loopback(peer) for peer in peers):
+        pytest.fail("marked integration, but never connected a socket to 127.0.0.1")
+    return result
 
 
 @pytest.fixture

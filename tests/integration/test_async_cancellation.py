@@ -16,7 +16,7 @@ import pytest
 from customers_sdk import AsyncCustomersClient, CustomersClient
 from customers_sdk.sandbox import Sandbox, SandboxTransport
 
-pytestmark = [pytest.mark.integration, pytest.mark.anyio]
+pytestmark = pytest.mark.anyio
 
 KEY = "sk_test_sandbox"
 

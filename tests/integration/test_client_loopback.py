@@ -153,3 +153,5 @@ def test_unsupported_and_invalid_never_reach_the_server(
     with pytest.raises(InvalidParameterError):
         connect(drive, server, "stripe").get("")
     assert sandbox.request_log == []
+    # The server was there all along: nothing reached it because nothing was sent.
+    assert len(offset.first_page(limit=1).data) == 1

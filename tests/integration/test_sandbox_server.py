@@ -50,6 +50,13 @@ def test_base_urls(sandbox_server: SandboxServer) -> None:
     assert sandbox_server.stripe_base_url == sandbox_server.url
     assert sandbox_server.offset_base_url == sandbox_server.url
     assert sandbox_server.cursor_base_url == sandbox_server.url + "/rest"
+    collections = {
+        sandbox_server.stripe_base_url + "/v1/customers": "url",
+        sandbox_server.offset_base_url + "/api/public/customers": "pagination",
+        sandbox_server.cursor_base_url + "/v1/customers": "object",
+    }
+    for url, key in collections.items():
+        assert key in httpx.get(url, headers=AUTH).json()
 
 
 def test_stripe_round_trip(http: httpx.Client) -> None:
@@ -250,7 +257,10 @@ def test_close_is_safe_without_start_and_start_is_idempotent() -> None:
     SandboxServer(Sandbox(customers=0)).close()
     server = SandboxServer(Sandbox(customers=0))
     assert server.start() is server.start()
-    server.close()
+    try:
+        assert httpx.get(server.url + "/v1/customers", headers=AUTH).status_code == 200
+    finally:
+        server.close()
 
 
 def test_ipv6_loopback() -> None:

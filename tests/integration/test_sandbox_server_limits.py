@@ -164,12 +164,6 @@ def test_the_default_cap_is_one_mebibyte() -> None:
     assert split(over)[0].startswith("HTTP/1.1 413 ")
 
 
-@pytest.mark.parametrize("bad", [{"max_body_bytes": -1}, {"idle_timeout": 0}])
-def test_limits_are_checked(bad: dict[str, float]) -> None:
-    with pytest.raises(ValueError, match=next(iter(bad))):
-        SandboxServer(Sandbox(customers=0), **bad)  # type: ignore[arg-type]
-
-
 def test_idle_connections_are_closed_after_the_idle_timeout() -> None:
     with serve(Sandbox(customers=1), idle_timeout=0.1) as server:
         idle = [socket.create_connection((server.host, server.port), timeout=5) for _ in range(20)]
