@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import socketserver
 import struct
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -224,6 +226,45 @@ def test_two_hundred_simultaneous_connections_are_all_answered(server: SandboxSe
     assert failures == []
     assert len(answers) == 200
     assert all(answer.startswith(b"HTTP/1.1 200 ") for answer in answers)
+
+
+def test_connections_beyond_the_maximum_get_a_503_not_a_thread() -> None:
+    request = b"GET /v1/customers?limit=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+    request += AUTHORIZATION_LINE + b"\r\n"
+    with serve(Sandbox(customers=1), max_connections=2) as server:
+        address = (server.host, server.port)
+        holding = [socket.create_connection(address, timeout=5) for _ in range(2)]
+        status_line, headers, body = split(raw_exchange(server, request))
+        assert status_line == "HTTP/1.1 503 Service Unavailable"
+        assert (headers["retry-after"], headers["connection"]) == ("1", "close")
+        assert json.loads(body)["error"]["code"] == "too_many_connections"
+        holding.pop().close()
+        deadline = time.monotonic() + 5
+        # The freed slot is back once its thread has seen the hang-up: a moment, not a wait.
+        while not (answer := raw_exchange(server, request)).startswith(b"HTTP/1.1 200 "):
+            assert time.monotonic() < deadline, answer
+        holding.pop().close()
+
+
+def test_a_thread_that_cannot_start_gives_its_slot_back(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    failures = iter([RuntimeError("can't start new thread")])
+    start_thread = socketserver.ThreadingMixIn.process_request
+
+    def flaky(self: socketserver.ThreadingMixIn, request: Any, client_address: Any) -> None:
+        if (error := next(failures, None)) is not None:
+            raise error
+        start_thread(self, request, client_address)
+
+    monkeypatch.setattr(socketserver.ThreadingMixIn, "process_request", flaky)
+    request = b"GET /v1/customers HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+    request += AUTHORIZATION_LINE + b"\r\n"
+    with serve(Sandbox(customers=1), max_connections=1) as server:
+        assert raw_exchange(server, request) == b""
+        assert raw_exchange(server, request).startswith(b"HTTP/1.1 200 ")
+    [record] = [r for r in caplog.records if r.name == "customers_sdk.sandbox"]
+    assert record.levelno == logging.ERROR
 
 
 def test_deep_json_is_a_400_and_the_connection_lives_on(server: SandboxServer) -> None:

@@ -18,7 +18,9 @@ def headers(*fields: tuple[str, str]) -> Message:
     return message
 
 
-@pytest.mark.parametrize("bad", [{"max_body_bytes": -1}, {"idle_timeout": 0}])
+@pytest.mark.parametrize(
+    "bad", [{"max_body_bytes": -1}, {"idle_timeout": 0}, {"max_connections": 0}]
+)
 def test_limits_are_checked(bad: dict[str, float]) -> None:
     with pytest.raises(ValueError, match=next(iter(bad))):
         SandboxServer(Sandbox(customers=0), **bad)  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Any
 
 from ._app import BUG_MESSAGE, Sandbox
 from ._framing import ClientLeft, FramingError, content_length, read_body
@@ -24,6 +25,7 @@ DEFAULT_MAX_BODY_BYTES = 1 << 20
 # Above httpx's 5 s keep-alive expiry: a client's pool retires an idle connection before the
 # server hangs up on it, so a reused connection is never one the server is just closing.
 DEFAULT_IDLE_TIMEOUT = 10.0
+DEFAULT_MAX_CONNECTIONS = 1024
 # socketserver's default of 5 resets connections under the load users test with.
 _LISTEN_BACKLOG = 1024
 
@@ -135,6 +137,7 @@ class _HTTPServer(ThreadingHTTPServer):
         *,
         max_body_bytes: int,
         idle_timeout: float,
+        max_connections: int,
     ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
@@ -142,9 +145,44 @@ class _HTTPServer(ThreadingHTTPServer):
         self.sleep = sleep
         self.max_body_bytes = max_body_bytes
         self.idle_timeout = idle_timeout
+        self.max_connections = max_connections
+        # One slot per handler thread: a flood of connections costs 503s, not threads.
+        self._slots = threading.BoundedSemaphore(max_connections)
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            self._turn_away(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:  # no thread started, so none will give the slot back
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def _turn_away(self, connection: socket.socket) -> None:
+        """A 503 sent without reading the request (so in no dialect's own shape, though in
+        the `{"error": {"type", "code", "message"}}` keys every dialect reads), then close."""
+        response = self.sandbox.error_response(
+            "/", 503, "api_error",
+            f"The sandbox is serving its maximum of {self.max_connections} connections; "
+            "retry shortly.",
+            code="too_many_connections",
+        )  # fmt: skip
+        fields = [*response.headers, ("Retry-After", "1"), ("Connection", "close")]
+        head = "HTTP/1.1 503 Service Unavailable\r\n"
+        head += "".join(f"{name}: {value}\r\n" for name, value in fields) + "\r\n"
+        with contextlib.suppress(OSError):  # the client may be gone already
+            connection.sendall(head.encode("latin-1") + response.body)
+        self.shutdown_request(connection)
 
     def handle_error(self, request: object, client_address: object) -> None:
         # socketserver prints a traceback to stderr for every error; a client that hangs up
@@ -186,6 +224,8 @@ class SandboxServer:
     `Transfer-Encoding`, a bad chunk size) gets a JSON 400; each of these closes the
     connection. A connection silent for `idle_timeout` seconds (10) is closed, a body
     that stops arriving gets a 408. Errors are in the JSON shape of the path's dialect.
+    Each connection has a thread; beyond `max_connections` (1,024) at once, a new one gets
+    a 503 with `Retry-After: 1` and is closed.
 
     >>> with SandboxServer(Sandbox(customers=1)).start() as server:
     ...     server.cursor_base_url == server.url + "/rest"
@@ -201,14 +241,22 @@ class SandboxServer:
         sleep: Callable[[float], object] = time.sleep,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
         if max_body_bytes < 0:
             raise ValueError(f"max_body_bytes must be >= 0, got {max_body_bytes}")
         if not idle_timeout > 0:
             raise ValueError(f"idle_timeout must be > 0 seconds, got {idle_timeout}")
+        if max_connections < 1:
+            raise ValueError(f"max_connections must be >= 1, got {max_connections}")
         self.sandbox = sandbox
         self._httpd = _HTTPServer(
-            (host, port), sandbox, sleep, max_body_bytes=max_body_bytes, idle_timeout=idle_timeout
+            (host, port),
+            sandbox,
+            sleep,
+            max_body_bytes=max_body_bytes,
+            idle_timeout=idle_timeout,
+            max_connections=max_connections,
         )
         self.host = host
         self.port: int = self._httpd.server_address[1]
@@ -286,11 +334,12 @@ def serve(
     sleep: Callable[[float], object] = time.sleep,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+    max_connections: int = DEFAULT_MAX_CONNECTIONS,
 ) -> SandboxServer:
     """Serve `sandbox` (a default one if None) on `host:port` from a background thread.
 
-    Port 0 picks a free port; read it back from `server.url`. `max_body_bytes` and
-    `idle_timeout` are the limits `SandboxServer` describes.
+    Port 0 picks a free port; read it back from `server.url`. `max_body_bytes`,
+    `idle_timeout` and `max_connections` are the limits `SandboxServer` describes.
 
     >>> with serve(Sandbox(customers=10)) as server:
     ...     server.url.startswith("http://127.0.0.1:")
@@ -298,6 +347,12 @@ def serve(
     """
     chosen = sandbox if sandbox is not None else Sandbox()
     server = SandboxServer(
-        chosen, host, port, sleep=sleep, max_body_bytes=max_body_bytes, idle_timeout=idle_timeout
+        chosen,
+        host,
+        port,
+        sleep=sleep,
+        max_body_bytes=max_body_bytes,
+        idle_timeout=idle_timeout,
+        max_connections=max_connections,
     )
     return server.start()
