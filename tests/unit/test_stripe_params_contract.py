@@ -11,11 +11,11 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
-from typing_extensions import is_typeddict
+from typing_extensions import TypedDict, is_typeddict
 
 from customers_sdk._dialects import _stripe_params as sdk
 from customers_sdk._dialects._stripe_form import encode_params
@@ -121,17 +121,16 @@ def required_keys(shape: type) -> frozenset[str]:
 def compare_shapes(ours: type, theirs: type, path: str) -> list[str]:
     our_hints, their_hints = hints(ours), hints(theirs)
     problems: list[str] = []
-    for name, their_hint in their_hints.items():
+    for name in sorted(our_hints.keys() | their_hints.keys()):
         where = f"{path}.{name}" if path else name
         if name not in our_hints:
             problems.append(f"{where}: missing")
-            continue
-        if name in required_keys(ours) and name not in required_keys(theirs):
-            problems.append(f"{where}: required here, optional in stripe-python")
-        problems += accepts(our_hints[name], their_hint, where)
-    problems += [
-        f"{path}.{name}: not a stripe-python param" for name in our_hints.keys() - their_hints
-    ]
+        elif name not in their_hints:
+            problems.append(f"{where}: not a stripe-python param")
+        else:
+            if name in required_keys(ours) and name not in required_keys(theirs):
+                problems.append(f"{where}: required here, optional in stripe-python")
+            problems += accepts(our_hints[name], their_hints[name], where)
     return problems
 
 
@@ -199,3 +198,21 @@ def test_samples_cover_nested_lists_enums_and_unsets() -> None:
     assert pairs["shipping[address][line1]"] == "sample text"
     assert pairs["validate"] == "false"
     assert "" in list(samples(hints(CustomerModifyParams)["address"]))
+
+
+class _Narrow(TypedDict, total=False):
+    """An SDK shape that fell behind: a param missing, an enum short, a key of its own."""
+
+    address: sdk.AddressParams
+    tax_exempt: Literal["none"]
+    colour: str
+
+
+def test_a_shape_that_fell_behind_is_named_key_by_key() -> None:
+    problems = compare_shapes(_Narrow, CustomerModifyParams, "")
+    assert "email: missing" in problems
+    assert "tax_exempt: value 'exempt' is not accepted" in problems
+    assert "tax_exempt: value '' is not accepted" in problems
+    assert "address: value '' is not accepted" in problems
+    assert "colour: not a stripe-python param" in problems
+    assert not [p for p in problems if p.startswith("address.")]
