@@ -98,3 +98,126 @@ def test_retries_after_commit_then_drop_create_exactly_one_customer(
 def test_retries_through_server_errors(stripe_client: Any, sandbox_instance: Sandbox) -> None:
     sandbox_instance.inject("server_error", times=2)
     assert len(stripe_client.v1.customers.list(params={"limit": 3}).data) == 3
+
+
+FULL_CREATE_PARAMS: dict[str, Any] = {
+    "email": "grace@example.com",
+    "name": "Grace Hopper",
+    "description": "rear admiral",
+    "business_name": "Eckert-Mauchly",
+    "individual_name": "Grace Brewster Hopper",
+    "phone": "+1 212 555 0100",
+    "balance": 2500,
+    "tax_exempt": "exempt",
+    "preferred_locales": ["en-US"],
+    "next_invoice_sequence": 3,
+    "invoice_prefix": "COBOL",
+    "address": {"line1": "3330 Wisconsin Ave", "state": "DC", "country": "US"},
+    "shipping": {
+        "address": {"line1": "1 Navy Yard", "city": "Washington", "country": "US"},
+        "name": "Grace",
+        "phone": "+1 212 555 0101",
+    },
+    "invoice_settings": {
+        "footer": "Semper Paratus",
+        "rendering_options": {"amount_tax_display": "exclude_tax"},
+        "custom_fields": [{"name": "PO", "value": "1952"}, {"name": "Dept", "value": "R&D"}],
+    },
+    "tax": {"validate_location": "deferred", "ip_address": "127.0.0.1"},
+    "tax_id_data": [{"type": "us_ein", "value": "12-3456789"}],
+    "cash_balance": {"settings": {"reconciliation_mode": "manual"}},
+    "metadata": {"tier": "gold", "team": "core"},
+    "test_clock": "clock_1",
+    "validate": True,
+    "expand": ["tax", "tax_ids"],
+}
+
+
+def without_nulls(value: Any) -> Any:
+    """A stripe-python object as plain data, keys holding None left out."""
+    if isinstance(value, dict):
+        return {key: without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [without_nulls(item) for item in value]
+    return value
+
+
+def test_full_create_params_are_read_back(stripe_client: Any) -> None:
+    customers = stripe_client.v1.customers
+    created = customers.create(params=FULL_CREATE_PARAMS)
+    read = without_nulls(created.to_dict())
+    assert {key: read[key] for key in _ECHOED_AS_SENT} == {
+        key: FULL_CREATE_PARAMS[key] for key in _ECHOED_AS_SENT
+    }
+    assert read["address"] == FULL_CREATE_PARAMS["address"]
+    assert read["shipping"] == FULL_CREATE_PARAMS["shipping"]
+    assert read["invoice_settings"] == FULL_CREATE_PARAMS["invoice_settings"]
+    assert read["test_clock"] == "clock_1"
+    assert created.tax.ip_address == "127.0.0.1"
+    assert (created.tax.location.country, created.tax.location.state) == ("US", "DC")
+    assert [(t.type, t.value) for t in created.tax_ids.data] == [("us_ein", "12-3456789")]
+    fetched = customers.retrieve(created.id, params={"expand": ["tax", "tax_ids"]})
+    assert fetched.to_dict() == created.to_dict()
+
+
+# The params a customer shows as they were sent (tax and tax_id_data show through `expand`).
+_ECHOED_AS_SENT = (
+    "email", "name", "description", "business_name", "individual_name", "phone", "balance",
+    "preferred_locales", "tax_exempt", "invoice_prefix", "next_invoice_sequence", "metadata",
+)  # fmt: skip
+
+
+def test_update_unsets_with_empty_strings(stripe_client: Any) -> None:
+    customers = stripe_client.v1.customers
+    created = customers.create(params=FULL_CREATE_PARAMS)
+    updated = customers.update(
+        created.id,
+        params={
+            "address": "",
+            "shipping": "",
+            "description": "",
+            "tax_exempt": "",
+            "business_name": "",
+            "invoice_settings": {"custom_fields": "", "rendering_options": ""},
+            "metadata": {"tier": ""},
+            "preferred_locales": ["de"],
+            "default_source": "card_2",
+            "expand": ["cash_balance"],
+        },
+    )
+    assert updated.address is None
+    assert updated.shipping is None
+    assert updated.description is None
+    assert updated.business_name is None
+    assert updated.tax_exempt == "none"
+    assert updated.invoice_settings.custom_fields is None
+    assert updated.invoice_settings.rendering_options is None
+    assert updated.invoice_settings.footer == "Semper Paratus"
+    assert updated.metadata.to_dict() == {"team": "core"}
+    assert updated.preferred_locales == ["de"]
+    assert updated.default_source == "card_2"
+    assert updated.cash_balance.settings.reconciliation_mode == "manual"
+    assert customers.retrieve(created.id).balance == 2500
+
+
+def test_bad_params_raise_stripe_python_errors(stripe_client: Any) -> None:
+    with pytest.raises(stripe.InvalidRequestError) as unknown:
+        stripe_client.v1.customers.create(params={"address": {"street": "x"}})
+    assert (unknown.value.code, unknown.value.param) == ("parameter_unknown", "address[street]")
+    with pytest.raises(stripe.InvalidRequestError) as bad_enum:
+        stripe_client.v1.customers.create(params={"tax_exempt": "sometimes"})
+    assert bad_enum.value.param == "tax_exempt"
+    assert bad_enum.value.http_status == 400
+
+
+def test_list_and_search_with_expand(stripe_client: Any) -> None:
+    customers = stripe_client.v1.customers
+    page = customers.list(params={"limit": 20, "expand": ["data.subscriptions"]})
+    assert all(customer.subscriptions.object == "list" for customer in page.data)
+    subscriptions = [s for customer in page.data for s in customer.subscriptions.data]
+    assert subscriptions
+    assert {s.object for s in subscriptions} == {"subscription"}
+    assert all(s.customer in {c.id for c in page.data} for s in subscriptions)
+    result = customers.search(params={"query": "created>0", "limit": 5, "expand": ["total_count"]})
+    assert result.total_count == 60
+    assert len(result.data) == 5

@@ -11,7 +11,7 @@ import gc
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 SortKey = tuple[int, str]
 """(created_ms, id): ascending in storage, so "newest first" is reversed storage order."""
@@ -54,6 +54,8 @@ class CustomerRecord:
     `number` is the stable small integer the offset dialect uses as its `id`.
     `subscription_seed` lets seeded customers derive their subscriptions on demand (cheap to
     store for 200,000 customers); customers created through the API have none.
+    `stripe` holds the Stripe-only params set through the API (address, shipping, invoice
+    settings…) as validated; seeded customers have none, so the benchmark's pages stay cheap.
     """
 
     id: str
@@ -67,6 +69,7 @@ class CustomerRecord:
     metadata: dict[str, str] = field(default_factory=dict)
     subscription_seed: int | None = None
     deleted: bool = False
+    stripe: dict[str, Any] | None = None
 
 
 def sort_key(record: CustomerRecord) -> SortKey:
@@ -146,6 +149,7 @@ class Store:
         metadata: Mapping[str, str],
         now_ms: int,
         description: str | None = None,
+        stripe: dict[str, Any] | None = None,
     ) -> CustomerRecord:
         customer_id = make_id("cus_", os.urandom(CUSTOMER_ID_LENGTH))
         while customer_id in self._by_id:  # pragma: no cover - 83 random bits never collide
@@ -161,6 +165,7 @@ class Store:
             phone=phone,
             description=description,
             metadata=dict(metadata),
+            stripe=stripe,
         )
         # A clock set before the seeded history would place the record among unbuilt ones.
         while self._chunks_left and (
@@ -212,6 +217,11 @@ class Store:
             self._build_next_chunk()
         found = _collect(ascending, range(stop - 1, -1, -1), limit, predicate)
         return Window(found[:limit], len(found) > limit)
+
+    def count(self, predicate: Predicate) -> int:
+        """How many live customers match (what Stripe's search calls `total_count`)."""
+        self._build_all()
+        return sum(1 for record in self._ascending if predicate(record))
 
     def offset_slice(self, offset: int, limit: int) -> list[CustomerRecord]:
         """Customers at newest-first positions [offset, offset + limit)."""

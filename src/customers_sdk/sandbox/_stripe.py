@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import re
-import zlib
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 from urllib.parse import parse_qsl
 
 from ._dialect import Condition, Context, Dialect, ErrorTemplate
 from ._http import ApiError, JSONObject, Reply, int_param, reject_unknown_params
 from ._listing import all_of, cursor_positions
 from ._search import compile_query, decode_page_token, encode_page_token
-from ._seed import subscriptions_of
 from ._store import CustomerRecord, Predicate, sort_key
+from ._stripe_params import CREATE_PARAMS, UPDATE_PARAMS, Param, check_params, form_tree, merge
+from ._stripe_render import expand_paths, render_customer
 
 PREFIX = "/v1/customers"
+# Kept on the record itself, since every dialect renders them; the rest go in `record.stripe`.
 TEXT_FIELDS = ("email", "name", "phone", "description")
+# Accepted as Stripe does, with nothing to show for them in the sandbox.
+_WITHOUT_EFFECT = ("validate", "payment_method")
 _METADATA_KEY = re.compile(r"metadata\[(.+)\]")
 _EXPAND = re.compile(r"expand\[\d*\]")
 _CREATED_BOUNDS: dict[str, Callable[[int, int], bool]] = {
@@ -25,52 +29,18 @@ _CREATED_BOUNDS: dict[str, Callable[[int, int], bool]] = {
     "created[lt]": lambda created, bound: created < bound,
     "created[lte]": lambda created, bound: created <= bound,
 }
-LIST_PARAMS = frozenset({"limit", "starting_after", "ending_before", "email", *_CREATED_BOUNDS})
+LIST_PARAMS = frozenset(
+    {"limit", "starting_after", "ending_before", "email", "test_clock", *_CREATED_BOUNDS}
+)
 SEARCH_PARAMS = frozenset({"query", "limit", "page"})
-_DELINQUENT_STATUSES = frozenset({"past_due", "unpaid"})
 
 
-def render_customer(record: CustomerRecord) -> JSONObject:
-    """A customer exactly as Stripe v1 returns one (fields as in Stripe's OpenAPI fixture)."""
-    if record.deleted:
-        return {"id": record.id, "object": "customer", "deleted": True}
-    subscriptions = subscriptions_of(record)
-    plans = [s.plan for s in subscriptions if s.plan is not None]
-    return {
-        "id": record.id,
-        "object": "customer",
-        "address": None,
-        "balance": 0,
-        "created": record.created_ms // 1000,
-        "currency": plans[0].currency if plans else None,
-        "default_source": None,
-        "delinquent": any(s.status in _DELINQUENT_STATUSES for s in subscriptions),
-        "description": record.description,
-        "discount": None,
-        "email": record.email,
-        "invoice_prefix": f"{zlib.crc32(record.id.encode()):08X}",
-        "invoice_settings": {
-            "custom_fields": None,
-            "default_payment_method": None,
-            "footer": None,
-            "rendering_options": None,
-        },
-        "livemode": False,
-        "metadata": dict(record.metadata),
-        "name": record.name,
-        "next_invoice_sequence": 1,
-        "phone": record.phone,
-        "preferred_locales": [],
-        "shipping": None,
-        "tax_exempt": "none",
-        "test_clock": None,
-    }
-
-
-def _list_page(records: list[CustomerRecord], has_more: bool, url: str) -> JSONObject:
+def _list_page(
+    records: list[CustomerRecord], has_more: bool, url: str, expand: frozenset[str]
+) -> JSONObject:
     return {
         "object": "list",
-        "data": [render_customer(record) for record in records],
+        "data": [render_customer(record, expand) for record in records],
         "has_more": has_more,
         "url": url,
     }
@@ -79,19 +49,23 @@ def _list_page(records: list[CustomerRecord], has_more: bool, url: str) -> JSONO
 def list_customers(context: Context) -> Reply:
     params = context.request.params
     _reject_unknown(params, LIST_PARAMS)
+    expand = expand_paths(_expand_values(context.request.query), prefix="data.")
     limit = _limit(params)
     after, before = cursor_positions(context.store, params, missing_code="resource_missing")
     predicates: list[Predicate] = []
     if "email" in params:
         email = params["email"]
         predicates.append(lambda record: record.email == email)
+    if "test_clock" in params:
+        clock = params["test_clock"]
+        predicates.append(lambda record: (record.stripe or {}).get("test_clock") == clock)
     for name, compare in _CREATED_BOUNDS.items():
         if name in params:
             predicates.append(_created_predicate(compare, _integer(params[name], name)))
     window = context.store.window(
         limit=limit, after=after, before=before, predicate=all_of(predicates)
     )
-    return Reply(200, _list_page(window.records, window.has_more, PREFIX))
+    return Reply(200, _list_page(window.records, window.has_more, PREFIX, expand))
 
 
 def _created_predicate(compare: Callable[[int, int], bool], bound: int) -> Predicate:
@@ -101,6 +75,8 @@ def _created_predicate(compare: Callable[[int, int], bool], bound: int) -> Predi
 def search_customers(context: Context) -> Reply:
     params = context.request.params
     _reject_unknown(params, SEARCH_PARAMS)
+    expand_values = _expand_values(context.request.query)
+    expand = expand_paths(expand_values, prefix="data.", extra=("total_count",))
     if not params.get("query"):
         raise ApiError(
             400, "invalid_request_error", "Missing required param: query.",
@@ -114,47 +90,50 @@ def search_customers(context: Context) -> Reply:
         encode_page_token(sort_key(window.records[-1])) if window.has_more and window.records
         else None
     )  # fmt: skip
-    return Reply(
-        200,
-        {
-            "object": "search_result",
-            "data": [render_customer(record) for record in window.records],
-            "has_more": window.has_more,
-            "next_page": next_page,
-            "url": f"{PREFIX}/search",
-        },
-    )
+    body = {
+        "object": "search_result",
+        "data": [render_customer(record, expand) for record in window.records],
+        "has_more": window.has_more,
+        "next_page": next_page,
+        "url": f"{PREFIX}/search",
+    }
+    if "total_count" in expand_values:
+        body["total_count"] = context.store.count(predicate)
+    return Reply(200, body)
 
 
 def create_customer(context: Context) -> Reply:
-    fields, metadata_edits = _parse_edits(context)
-    metadata = _apply_metadata({}, metadata_edits)
+    edits = _parse_edits(context, CREATE_PARAMS)
     record = context.store.create(
-        email=fields.get("email"),
-        name=fields.get("name"),
-        phone=fields.get("phone"),
-        description=fields.get("description"),
-        metadata=metadata,
+        email=edits.fields.get("email"),
+        name=edits.fields.get("name"),
+        phone=edits.fields.get("phone"),
+        description=edits.fields.get("description"),
+        metadata=_apply_metadata({}, edits.metadata),
         now_ms=context.now_ms,
+        stripe=edits.stripe or None,
     )
-    return Reply(200, render_customer(record))
+    return Reply(200, render_customer(record, edits.expand))
 
 
 def retrieve_customer(context: Context) -> Reply:
+    expand = expand_paths(_expand_values(context.request.query))
     record = context.store.get(context.customer_id)
     if record is None:
         raise _no_such_customer(context.customer_id)
-    return Reply(200, render_customer(record))
+    return Reply(200, render_customer(record, expand))
 
 
 def update_customer(context: Context) -> Reply:
     record = _live_customer(context)
-    fields, metadata_edits = _parse_edits(context)
-    for name, value in fields.items():
+    edits = _parse_edits(context, UPDATE_PARAMS)
+    for name, value in edits.fields.items():
         setattr(record, name, value)
-    record.metadata = _apply_metadata(record.metadata, metadata_edits)
+    record.metadata = _apply_metadata(record.metadata, edits.metadata)
+    if edits.stripe:
+        record.stripe = merge(record.stripe or {}, edits.stripe)
     record.updated_ms = context.now_ms
-    return Reply(200, render_customer(record))
+    return Reply(200, render_customer(record, edits.expand))
 
 
 def delete_customer(context: Context) -> Reply:
@@ -181,27 +160,51 @@ MetadataEdit = tuple[str | None, str | None]
 """(key, value): value None deletes the key; key None clears all metadata."""
 
 
-def _parse_edits(context: Context) -> tuple[dict[str, str | None], list[MetadataEdit]]:
-    """Form fields to set (an empty string unsets) and metadata edits, in request order."""
-    fields: dict[str, str | None] = {}
-    metadata_edits: list[MetadataEdit] = []
+class _Edits:
+    """A write's params: record fields, Stripe-only params, metadata edits, fields to expand."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, str | None] = {}
+        self.stripe: dict[str, Any] = {}
+        self.metadata: list[MetadataEdit] = []
+        self.expand: frozenset[str] = frozenset()
+
+
+def _parse_edits(context: Context, known: Mapping[str, Param]) -> _Edits:
+    """The form's edits; metadata edits keep request order (`metadata=` then keys)."""
+    edits = _Edits()
+    expand: list[str] = []
+    others: list[tuple[str, str]] = []
     for name, value in _form(context):
         key_match = _METADATA_KEY.fullmatch(name)
-        if name in TEXT_FIELDS:
-            fields[name] = value or None
-        elif key_match:
-            metadata_edits.append((key_match.group(1), value or None))
+        if key_match:
+            edits.metadata.append((key_match.group(1), value or None))
         elif name == "metadata" and not value:
-            metadata_edits.append((None, None))
+            edits.metadata.append((None, None))
         elif name == "metadata":
             raise ApiError(
                 400, "invalid_request_error",
                 "Invalid object: metadata takes metadata[key]=value pairs or '' to clear.",
                 code="parameter_invalid_empty", param="metadata",
             )  # fmt: skip
-        elif not _EXPAND.fullmatch(name):
-            _reject_unknown([name], frozenset())
-    return fields, metadata_edits
+        elif _EXPAND.fullmatch(name):
+            expand.append(value)
+        else:
+            others.append((name, value))
+    edits.expand = expand_paths(expand)
+    for name, value in check_params(form_tree(others), known).items():
+        if name in TEXT_FIELDS:
+            edits.fields[name] = value
+        elif name == "source":
+            edits.stripe["default_source"] = value
+        elif name not in _WITHOUT_EFFECT:
+            edits.stripe[name] = value
+    return edits
+
+
+def _expand_values(query: str) -> list[str]:
+    # Request.params keeps the last value of a name; `expand[]` may be given many times.
+    return [value for name, value in parse_qsl(query) if _EXPAND.fullmatch(name)]
 
 
 def _apply_metadata(current: dict[str, str], edits: list[MetadataEdit]) -> dict[str, str]:
