@@ -1,6 +1,6 @@
 """One rate-limit budget for a fleet, against a real ``redis-server`` the tests start.
 
-The acceptance tests run several processes (``tests/fleet_worker.py``), each with its own
+The acceptance tests run several processes (``benchmarks/_fleet_worker.py``), each with its own
 client and an ``httpx.MockTransport`` for a server, all sharing one budget key: the aggregate
 rate they reach, a 429 seen by one pausing the others, and Redis killed and restarted mid-run
 without a failed call. The in-process tests drive the sync, async and trio clients against the
@@ -9,14 +9,11 @@ same Redis. Without ``redis-server`` these tests skip (and fail in CI, which ins
 
 from __future__ import annotations
 
-import json
+import itertools
 import logging
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -27,25 +24,24 @@ import respx
 from conftest import COLLECTIONS, Drive, Waits, unit_driver, wire_customer
 from customers_sdk import _fleet
 from customers_sdk._fleet import FleetLimiter
-from redis_server import RedisServer
+from fleet_support import Fleet, RedisServer, aggregate_rate, redis_binary
 
 pytestmark = pytest.mark.integration
 
-WORKER = str(Path(__file__).resolve().parents[1] / "fleet_worker.py")
 CUSTOMER_URL = COLLECTIONS["stripe"] + "/cus_0001"
 TOLERANCE = 0.15  # the issue's bound on the aggregate rate; 2 busy cores need the room
 
 
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer]:
-    with RedisServer.start() as server:
+    with RedisServer.start(redis_binary()) as server:
         yield server
 
 
 @pytest.fixture
 def own_redis() -> Iterator[RedisServer]:
     """A server of the test's own, for the tests that kill it."""
-    with RedisServer.start() as server:
+    with RedisServer.start(redis_binary()) as server:
         yield server
 
 
@@ -53,74 +49,27 @@ def fresh_key() -> str:
     return f"test-{uuid.uuid4()}"
 
 
-class Fleet:
-    """Worker processes started together, each ready (imported, client built) before any
-    starts sending, so the measured window holds requests only."""
-
-    def __init__(self, plans: list[dict[str, Any]]) -> None:
-        self.processes = [
-            subprocess.Popen(
-                [sys.executable, WORKER, json.dumps(plan)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                text=True,
-            )
-            for plan in plans
-        ]
-        for process in self.processes:
-            assert process.stdout is not None
-            assert process.stdout.readline().strip() == "ready"
-
-    def go(self, index: int | None = None) -> None:
-        chosen = self.processes if index is None else [self.processes[index]]
-        for process in chosen:
-            assert process.stdin is not None
-            process.stdin.write("go\n")
-            process.stdin.flush()
-
-    def result(self, index: int) -> dict[str, Any]:
-        out, _ = self.processes[index].communicate(timeout=60)
-        assert self.processes[index].returncode == 0
-        parsed: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
-        return parsed
-
-    def results(self) -> list[dict[str, Any]]:
-        return [self.result(index) for index in range(len(self.processes))]
-
-    def kill(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                process.kill()
-                process.wait(timeout=10)
-
-
 def test_four_processes_keep_to_one_budget(redis_server: RedisServer) -> None:
     rate, each = 20.0, 8
     plan = {"url": redis_server.url, "key": fresh_key(), "rate": rate, "requests": each}
-    fleet = Fleet([{**plan, "mode": mode} for mode in ("sync", "async", "sync", "async")])
-    try:
+    modes = ("sync", "async", "sync", "async")
+    with Fleet([{**plan, "mode": mode} for mode in modes]) as fleet:
         fleet.go()
         results = fleet.results()
-    finally:
-        fleet.kill()
 
     assert [r["errors"] for r in results] == [[]] * 4
-    sent = sorted(t for r in results for t in r["sent"])
-    assert len(sent) == 4 * each
-    aggregate = (len(sent) - 1) / (sent[-1] - sent[0])
-    assert aggregate == pytest.approx(rate, rel=TOLERANCE)  # four times 20/s alone would be 80/s
+    assert [len(r["sent"]) for r in results] == [each] * 4
+    # Four processes at 20/s each would be 80/s; one budget holds them to 20/s together.
+    assert aggregate_rate(results) == pytest.approx(rate, rel=TOLERANCE)
 
 
 def test_a_429_in_one_process_pauses_the_whole_fleet(redis_server: RedisServer) -> None:
     plan = {"url": redis_server.url, "key": fresh_key(), "rate": 20.0, "requests": 1}
-    fleet = Fleet([{**plan, "statuses": [429], "retry_after": 1}, plan])
-    try:
+    with Fleet([{**plan, "statuses": [429], "retry_after": 1}, plan]) as fleet:
         fleet.go(0)
         seen_429 = fleet.result(0)
         fleet.go(1)
         other = fleet.result(1)
-    finally:
-        fleet.kill()
 
     assert seen_429["errors"] == ["RateLimitError"]
     assert other["errors"] == []
@@ -138,16 +87,13 @@ def test_redis_killed_mid_run_fails_no_call_and_is_used_again_when_back(
         "requests": 16,
         "redis_backoff": 0.2,
     }
-    fleet = Fleet([plan, plan, plan])
-    try:
+    with Fleet([plan, plan, plan]) as fleet:
         fleet.go()
-        time.sleep(0.3)  # the real server's wall time: what is measured here
+        time.sleep(0.3)  # real time on purpose: Redis dies while the fleet is sending
         own_redis.kill()
         time.sleep(0.3)
         own_redis.restart()
         results = fleet.results()
-    finally:
-        fleet.kill()
 
     assert [r["errors"] for r in results] == [[]] * 3  # not one call failed
     assert [len(r["sent"]) for r in results] == [16] * 3
@@ -161,9 +107,13 @@ def test_clients_of_one_key_share_its_slots(
     drive: Drive, mock_api: respx.MockRouter, waits: Waits, redis_server: RedisServer
 ) -> None:
     waits.advance = False  # nothing sleeps: the booked waits show the shared schedule
-    mock_api.get(CUSTOMER_URL).mock(
-        return_value=httpx.Response(200, json=wire_customer("stripe", 1))
-    )
+    sent_at: list[float] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent_at.append(time.monotonic())  # when the slot was booked, give or take a little
+        return httpx.Response(200, json=wire_customer("stripe", 1))
+
+    mock_api.get(CUSTOMER_URL).mock(side_effect=answer)
     options: dict[str, Any] = {
         "max_requests_per_second": 10,
         "rate_limit_url": redis_server.url,
@@ -175,9 +125,12 @@ def test_clients_of_one_key_share_its_slots(
     for _ in range(2):
         first.get("cus_0001")
         second.get("cus_0001")
-    elsewhere.get("cus_0001")
+    elsewhere.get("cus_0001")  # a budget of its own: no wait
 
-    assert waits.seconds == pytest.approx([0.1, 0.2, 0.3], abs=0.05)
+    assert len(waits.seconds) == 3  # every call of the shared key but the first waited
+    slots = [at + wait for at, wait in zip(sent_at, [0.0, *waits.seconds], strict=False)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(slots)]
+    assert gaps == pytest.approx([0.1] * 3, abs=0.02)  # one schedule for both clients
 
 
 def test_a_late_slot_is_refused_without_being_booked(redis_server: RedisServer) -> None:

@@ -1,12 +1,8 @@
-"""A real ``redis-server`` on a free loopback port, started and stopped by the tests.
-
-The fleet tests need Redis itself, not a fake: its Lua, its clock, its failures. Without the
-``redis-server`` binary they skip with the reason, except in CI (``CI=true``), where its absence
-fails them: ``.ci/run`` installs it.
+"""A real ``redis-server`` on a free loopback port, for the fleet benchmark and tests.
 
 Example::
 
-    with RedisServer.start() as server:  # stopped at the end of the block
+    with RedisServer.start("/usr/bin/redis-server") as server:  # stopped after the block
         ...  # server.url is "redis://127.0.0.1:<port>/0"
         server.kill()  # Redis dies mid-run
         server.restart()  # and comes back on the same port
@@ -14,27 +10,13 @@ Example::
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import subprocess
 import time
 
-import pytest
 import redis
 
-__all__ = ["RedisServer", "redis_binary"]
-
-
-def redis_binary() -> str:
-    """The path of ``redis-server``; skips the test without it (fails it in CI)."""
-    found = shutil.which("redis-server")
-    if found is None:
-        reason = "the fleet tests need redis-server (apt-get install redis-server)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}; CI must have it: .ci/run installs it")
-        pytest.skip(reason)
-    return found
+__all__ = ["RedisServer"]
 
 
 def _free_port() -> int:
@@ -54,8 +36,8 @@ class RedisServer:
         self._process: subprocess.Popen[bytes] | None = None
 
     @classmethod
-    def start(cls) -> RedisServer:
-        server = cls(redis_binary(), _free_port())
+    def start(cls, binary: str) -> RedisServer:
+        server = cls(binary, _free_port())
         server.restart()
         return server
 
