@@ -42,13 +42,15 @@ class Fleet:
     before any starts sending, so a measured window holds requests only."""
 
     def __init__(self, plans: list[dict[str, Any]]) -> None:
+        env = subprocess_env()
+        env.pop("CUSTOMERS_RATE_LIMIT_URL", None)  # a plan without a url means no Redis
         self.processes = [
             subprocess.Popen(
                 [sys.executable, "-m", "benchmarks._fleet_worker", json.dumps(plan)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 text=True,
-                env=subprocess_env(),
+                env=env,
             )
             for plan in plans
         ]
