@@ -7,9 +7,9 @@ the sandbox's key) or else an ``httpx.MockTransport`` in the process answering `
 (the first answers' statuses, 200 after them; a 429 carries ``Retry-After: retry_after``);
 ``mode`` ("sync" or "async"); ``redis_backoff`` (seconds before Redis is tried again after a
 failure). A worker builds its client, prints ``ready``, waits for a line on stdin, makes its
-requests (``list(limit=1)``) one after another, and prints one JSON line: when each request was sent
-(``time.time()``), the errors the calls raised, and how many times its limiter warned that
-Redis failed and said that it answers again.
+requests (``list(limit=1)``) one after another, and prints one JSON line: when it was
+released and when each request was sent (``time.time()``), the errors the calls raised, and
+how many times its limiter warned that Redis failed and said that it answers again.
 
 Example::
 
@@ -159,11 +159,13 @@ def _work(plan: dict[str, Any]) -> dict[str, Any]:
         c.list(limit=1)
     errors: list[str] = []
     requests = int(plan["requests"])
+    released: list[float] = []  # when the go line came
     if plan.get("mode", "sync") == "sync":
         http = httpx.Client(transport=transport, event_hooks={"request": [stamp]})
         client = CustomersClient.stripe(http_client=http, **options)
         print("ready", flush=True)
         sys.stdin.readline()
+        released.append(time.time())
         for _ in range(requests):
             try:
                 client.list(limit=1)
@@ -177,6 +179,7 @@ def _work(plan: dict[str, Any]) -> dict[str, Any]:
             client = AsyncCustomersClient.stripe(http_client=http, **options)
             print("ready", flush=True)
             await anyio.to_thread.run_sync(sys.stdin.readline)
+            released.append(time.time())
             for _ in range(requests):
                 try:
                     await client.list(limit=1)
@@ -185,7 +188,13 @@ def _work(plan: dict[str, Any]) -> dict[str, Any]:
             await http.aclose()
 
         anyio.run(run)
-    return {"sent": sent, "errors": errors, "failed": counter.failed, "back": counter.back}
+    return {
+        "released": released[0],
+        "sent": sent,
+        "errors": errors,
+        "failed": counter.failed,
+        "back": counter.back,
+    }
 
 
 if __name__ == "__main__":

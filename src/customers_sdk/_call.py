@@ -239,28 +239,22 @@ class Call:
         return wait
 
     def pause_budget(self, response: httpx.Response) -> None:
-        """On a 429 with ``Retry-After``, hold back the client's whole rate-limit budget (every
-        process sharing it, for a fleet limiter) for that long.
-
-        The shells call it before :meth:`check`, so the rest of the budget waits from the
-        moment the server said so, not from this call's retry. A wait longer than the retry
-        policy honours is cut to that cap.
-        """
-        limiter, pause = self.settings.limiter, self._pause_for(response)
-        if limiter is not None and pause > 0:
-            limiter.pause(pause)
+        """On a 429 with ``Retry-After``, hold back the whole rate-limit budget (every process
+        sharing it, for a fleet limiter) that long, up to the retry policy's cap. The shells
+        call it before :meth:`check`: the budget waits from the moment the server said so."""
+        if self.settings.limiter is not None and (pause := self._pause_for(response)):
+            self.settings.limiter.pause(pause)
 
     async def apause_budget(self, response: httpx.Response) -> None:
         """:meth:`pause_budget` for the async client."""
-        limiter, pause = self.settings.limiter, self._pause_for(response)
-        if limiter is not None and pause > 0:
-            await limiter.apause(pause)
+        if self.settings.limiter is not None and (pause := self._pause_for(response)):
+            await self.settings.limiter.apause(pause)
 
     def _pause_for(self, response: httpx.Response) -> float:
-        if self.settings.limiter is None or response.status_code != 429:
-            return 0.0
-        retry_after = _retry.parse_retry_after(response.headers) or 0.0
-        return min(retry_after, self.settings.policy.max_retry_after)
+        retry_after = (
+            _retry.parse_retry_after(response.headers) if response.status_code == 429 else None
+        )
+        return min(retry_after or 0.0, self.settings.policy.max_retry_after)
 
     def build(self, http: HTTPClient) -> httpx.Request:
         """The next attempt's request (its timeouts cut to the time the deadline leaves)."""

@@ -71,10 +71,13 @@ def test_a_429_in_one_process_pauses_the_whole_fleet(redis_server: RedisServer) 
         fleet.go(1)
         other = fleet.result(1)
 
+    refused_at = seen_429["sent"][0]
     assert seen_429["errors"] == ["RateLimitError"]
     assert other["errors"] == []
-    waited = other["sent"][0] - seen_429["sent"][0]
-    assert 0.9 <= waited < 1.6  # Retry-After: 1, not the budget's 1/20 s
+    assert (
+        other["released"] < refused_at + 0.8
+    )  # released within the pause (else it proves nothing)
+    assert other["sent"][0] >= refused_at + 0.95  # and waited it out: Retry-After 1, not 1/20 s
 
 
 def test_redis_killed_mid_run_fails_no_call_and_is_used_again_when_back(
@@ -84,19 +87,19 @@ def test_redis_killed_mid_run_fails_no_call_and_is_used_again_when_back(
         "url": own_redis.url,
         "key": fresh_key(),
         "rate": 20.0,
-        "requests": 16,
+        "requests": 20,
         "redis_backoff": 0.2,
     }
     with Fleet([plan, plan, plan]) as fleet:
         fleet.go()
         time.sleep(0.3)  # real time on purpose: Redis dies while the fleet is sending
         own_redis.kill()
-        time.sleep(0.3)
+        time.sleep(0.5)
         own_redis.restart()
         results = fleet.results()
 
     assert [r["errors"] for r in results] == [[]] * 3  # not one call failed
-    assert [len(r["sent"]) for r in results] == [16] * 3
+    assert [len(r["sent"]) for r in results] == [20] * 3
     assert [r["failed"] for r in results] == [1] * 3  # one warning per process
     assert all(r["back"] >= 1 for r in results)  # and each went back to Redis
 
