@@ -46,12 +46,14 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
         for wait, attempt in call.attempts():
             await _retry.async_sleep(wait)
             with attempt:
-                await _retry.async_sleep(call.slot_wait())
+                await _retry.async_sleep(await call.aslot_wait())
                 request = call.build(self._http)
                 try:
                     response = await self._http.send(request)
                 except httpx.RequestError as exc:
                     raise call.failed(exc) from exc
+                if response.status_code == 429:  # the whole budget waits, not this call only
+                    await call.apause_budget(response)
                 call.check(response)
         return response, call.info(response)
 

@@ -14,8 +14,8 @@ from ._call import Settings, to_timeout
 from ._dialects import CursorDialect, Dialect, OffsetDialect, PageContent, StripeDialect
 from ._errors import InvalidParameterError, ResponseValidationError
 from ._filters import FilterLike
+from ._fleet import choose_limiter
 from ._logging import setup_from_env
-from ._ratelimit import TokenBucket
 from ._request import CreatedFilter, ListQuery, Query, RequestSpec, SearchQuery, check_id
 from ._retry import RetryPolicy
 from ._types import NOT_GIVEN, NotGiven, ResponseInfo, Timeout, is_given
@@ -49,6 +49,8 @@ class BaseClient(Generic[HttpT]):
         http_client: HttpT | None,
         default_headers: Mapping[str, str] | None,
         retry_policy: RetryPolicy | None = None,
+        rate_limit_url: str | None = None,
+        rate_limit_key: str | None = None,
     ) -> None:
         setup_from_env()
         key = api_key if api_key is not None else os.environ.get(dialect.api_key_env)
@@ -71,7 +73,6 @@ class BaseClient(Generic[HttpT]):
             )
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise InvalidParameterError("max_retries must be an int >= 0", param="max_retries")
-        limiter = None
         if max_requests_per_second is not None:
             rate: object = max_requests_per_second
             # `not rate > 0` also rejects NaN; bool is an int but never a meant rate.
@@ -79,7 +80,6 @@ class BaseClient(Generic[HttpT]):
                 raise InvalidParameterError(
                     "max_requests_per_second must be > 0", param="max_requests_per_second"
                 )
-            limiter = TokenBucket(max_requests_per_second)
         self._settings = Settings(
             dialect=dialect,
             api_key=key,
@@ -87,7 +87,13 @@ class BaseClient(Generic[HttpT]):
             timeout=to_timeout(timeout),
             max_retries=max_retries,
             headers=Settings.base_headers(key, default_headers),
-            limiter=limiter,
+            limiter=choose_limiter(
+                max_requests_per_second,
+                url=rate_limit_url,
+                key=rate_limit_key,
+                base_url=url.rstrip("/"),
+                api_key=key,
+            ),
             policy=retry_policy or RetryPolicy(),
         )
         self._owns_http = http_client is None
@@ -106,6 +112,8 @@ class BaseClient(Generic[HttpT]):
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_requests_per_second: float | None = None,
+        rate_limit_url: str | None = None,
+        rate_limit_key: str | None = None,
         http_client: HttpT | None = None,
         default_headers: Mapping[str, str] | None = None,
         retry_policy: RetryPolicy | None = None,
@@ -130,6 +138,8 @@ class BaseClient(Generic[HttpT]):
             timeout=timeout,
             max_retries=max_retries,
             max_requests_per_second=max_requests_per_second,
+            rate_limit_url=rate_limit_url,
+            rate_limit_key=rate_limit_key,
             http_client=http_client,
             default_headers=headers,
             retry_policy=retry_policy,
@@ -144,6 +154,8 @@ class BaseClient(Generic[HttpT]):
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_requests_per_second: float | None = None,
+        rate_limit_url: str | None = None,
+        rate_limit_key: str | None = None,
         http_client: HttpT | None = None,
         default_headers: Mapping[str, str] | None = None,
         retry_policy: RetryPolicy | None = None,
@@ -162,6 +174,8 @@ class BaseClient(Generic[HttpT]):
             timeout=timeout,
             max_retries=max_retries,
             max_requests_per_second=max_requests_per_second,
+            rate_limit_url=rate_limit_url,
+            rate_limit_key=rate_limit_key,
             http_client=http_client,
             default_headers=default_headers,
             retry_policy=retry_policy,
@@ -177,6 +191,8 @@ class BaseClient(Generic[HttpT]):
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_requests_per_second: float | None = None,
+        rate_limit_url: str | None = None,
+        rate_limit_key: str | None = None,
         http_client: HttpT | None = None,
         default_headers: Mapping[str, str] | None = None,
         retry_policy: RetryPolicy | None = None,
@@ -195,6 +211,8 @@ class BaseClient(Generic[HttpT]):
             timeout=timeout,
             max_retries=max_retries,
             max_requests_per_second=max_requests_per_second,
+            rate_limit_url=rate_limit_url,
+            rate_limit_key=rate_limit_key,
             http_client=http_client,
             default_headers=default_headers,
             retry_policy=retry_policy,

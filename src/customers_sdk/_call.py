@@ -43,7 +43,7 @@ from ._dialects import Dialect, read_error
 from ._dialects._base import request_id_of
 from ._errors import APIConnectionError, APITimeoutError, CustomersError, InvalidParameterError
 from ._logging import logger
-from ._ratelimit import TokenBucket
+from ._ratelimit import Limiter
 from ._request import RequestSpec
 from ._types import NotGiven, RequestOptions, ResponseInfo, Timeout
 from ._version import __version__
@@ -93,7 +93,7 @@ class Settings:
     timeout: httpx.Timeout
     max_retries: int
     headers: Mapping[str, str] = field(repr=False)
-    limiter: TokenBucket | None = None
+    limiter: Limiter | None = None
     policy: _retry.RetryPolicy = field(default_factory=_retry.RetryPolicy)
     clock: Callable[[], float] = time.monotonic
 
@@ -114,15 +114,13 @@ class Settings:
         return text.replace(key, "***") if key and key in text else text
 
     def with_clock(self, clock: Callable[[], float]) -> Settings:
-        """A copy timed by ``clock``, its rate limiter (same rate and burst) included.
+        """A copy timed by ``clock``, its rate limiter (a fresh one, same budget) included.
 
         Example:
             >>> now = [0.0]
             >>> client._settings = client._settings.with_clock(lambda: now[0])  # doctest: +SKIP
         """
-        limiter = self.limiter
-        if limiter is not None:
-            limiter = TokenBucket(limiter.rate, burst=limiter.burst, clock=clock)
+        limiter = None if self.limiter is None else self.limiter.with_clock(clock)
         return replace(self, clock=clock, limiter=limiter)
 
 
@@ -219,14 +217,44 @@ class Call:
 
     def slot_wait(self) -> float:
         """Seconds to wait for the client-side rate limiter before this attempt."""
+        left = self._time_for_slot()
         limiter = self.settings.limiter
+        return 0.0 if limiter is None else self._slot(limiter.reserve_within(left))
+
+    async def aslot_wait(self) -> float:
+        """:meth:`slot_wait` for the async client (a fleet limiter books off the loop)."""
+        left = self._time_for_slot()
+        limiter = self.settings.limiter
+        return 0.0 if limiter is None else self._slot(await limiter.areserve_within(left))
+
+    def _time_for_slot(self) -> float:
         left = math.inf if self.deadline_at is None else self.deadline_at - self.settings.clock()
         if left <= 0:
             raise self._deadline_error()
-        wait = 0.0 if limiter is None else limiter.reserve_within(left)
+        return left
+
+    def _slot(self, wait: float | None) -> float:
         if wait is None:  # the slot comes too late; not booked, so nobody queues behind it
             raise self._deadline_error()
         return wait
+
+    def pause_budget(self, response: httpx.Response) -> None:
+        """On a 429 with ``Retry-After``, hold back the whole rate-limit budget (every process
+        sharing it, for a fleet limiter) that long, up to the retry policy's cap. The shells
+        call it before :meth:`check`: the budget waits from the moment the server said so."""
+        if self.settings.limiter is not None and (pause := self._pause_for(response)):
+            self.settings.limiter.pause(pause)
+
+    async def apause_budget(self, response: httpx.Response) -> None:
+        """:meth:`pause_budget` for the async client."""
+        if self.settings.limiter is not None and (pause := self._pause_for(response)):
+            await self.settings.limiter.apause(pause)
+
+    def _pause_for(self, response: httpx.Response) -> float:
+        retry_after = (
+            _retry.parse_retry_after(response.headers) if response.status_code == 429 else None
+        )
+        return min(retry_after or 0.0, self.settings.policy.max_retry_after)
 
     def build(self, http: HTTPClient) -> httpx.Request:
         """The next attempt's request (its timeouts cut to the time the deadline leaves)."""

@@ -52,6 +52,8 @@ class CustomersClient(BaseClient[httpx.Client]):
                     response = self._http.send(request)
                 except httpx.RequestError as exc:
                     raise call.failed(exc) from exc
+                if response.status_code == 429:  # the whole budget waits, not this call only
+                    call.pause_budget(response)
                 call.check(response)
         return response, call.info(response)
 

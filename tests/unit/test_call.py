@@ -310,7 +310,7 @@ def test_with_clock_retimes_the_limiter_keeping_its_rate(settings: Settings) -> 
     timed = limited.with_clock(frozen)
 
     assert timed.clock is frozen
-    assert timed.limiter is not None
+    assert isinstance(timed.limiter, TokenBucket)
     assert (timed.limiter.rate, timed.limiter.burst) == (4.0, 2.0)
     assert [timed.limiter.reserve() for _ in range(3)] == [0.0, 0.0, 0.25]
     assert settings.with_clock(frozen).limiter is None
