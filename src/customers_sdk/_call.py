@@ -42,6 +42,7 @@ from . import _retry
 from ._dialects import Dialect, read_error
 from ._dialects._base import request_id_of
 from ._errors import APIConnectionError, APITimeoutError, CustomersError, InvalidParameterError
+from ._inputs import check_header_value, check_headers
 from ._logging import logger
 from ._ratelimit import TokenBucket
 from ._request import RequestSpec
@@ -104,7 +105,7 @@ class Settings:
             "Accept": "application/json",
             "User-Agent": _USER_AGENT,
         }
-        headers.update(extra or {})
+        headers.update(check_headers(extra, "default_headers"))
         return headers
 
     def redact(self, text: str) -> str:
@@ -172,9 +173,11 @@ class Call:
         if spec.is_write:
             # One key per logical call, reused by every retry: the server applies the write once.
             key = options.idempotency_key
-            self.idempotency_key = (
-                f"customers-sdk-{uuid.uuid4()}" if isinstance(key, NotGiven) else key
-            )
+            if isinstance(key, NotGiven):
+                key = f"customers-sdk-{uuid.uuid4()}"
+            elif key is not None:
+                key = check_header_value(key, "idempotency_key", required=True)
+            self.idempotency_key = key
         self.attempt = 0
         self._attempt_started = self.started
         self._last_error: CustomersError | None = None
@@ -244,25 +247,31 @@ class Call:
         content: bytes | None = None
         if self.idempotency_key is not None:
             headers["Idempotency-Key"] = self.idempotency_key
-        if spec.form is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            content = urlencode(spec.form).encode()
-        url = self.settings.base_url + spec.path
-        params = spec.params or None
-        if params and not http.params:
-            # The query encoded as httpx encodes `params=`, in one URL parse instead of three
-            # (~35 µs a request, measured). Not when the client has params of its own: httpx
-            # would then replace the URL's query with them instead of merging.
-            url, params = f"{url}?{urlencode(params)}", None
-        return http.build_request(
-            spec.method,
-            httpx.URL(url),
-            params=params,
-            content=content,
-            json=spec.json,
-            headers=headers,
-            timeout=timeout,
-        )
+        try:
+            if spec.form is not None:
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+                content = urlencode(spec.form).encode()
+            url = self.settings.base_url + spec.path
+            params = spec.params or None
+            if params and not http.params:
+                # The query encoded as httpx encodes `params=`, in one URL parse instead of
+                # three (~35 µs a request, measured). Not when the client has params of its
+                # own: httpx would then replace the URL's query with them instead of merging.
+                url, params = f"{url}?{urlencode(params)}", None
+            return http.build_request(
+                spec.method,
+                httpx.URL(url),
+                params=params,
+                content=content,
+                json=spec.json,
+                headers=headers,
+                timeout=timeout,
+            )
+        except (UnicodeEncodeError, httpx.InvalidURL) as exc:
+            # The dialects check what they know; this catches what slips past them (a text
+            # UTF-8 cannot encode, a URL over httpx's length limit) before anything is sent.
+            problem = f"{type(exc).__name__}: {exc}"
+        raise InvalidParameterError(f"the request cannot be encoded ({problem})")
 
     def check(self, response: httpx.Response) -> None:
         """Log the attempt; raise the typed error for a non-2xx status."""
@@ -304,9 +313,12 @@ class Call:
         self._log(None, None, failure=type(exc).__name__)
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         error = cls(self.redact(f"{type(exc).__name__}: {exc}"), retries=self.attempt - 1)
-        # Without a key, a write that may have reached the server must not be sent again.
+        # Without a key, a write that may have reached the server must not be sent again;
+        # a request httpx refused to write would be refused again.
         safe = not self.spec.is_write or self.idempotency_key is not None
-        error.should_retry = safe or isinstance(exc, _NOT_SENT)
+        error.should_retry = (safe or isinstance(exc, _NOT_SENT)) and not isinstance(
+            exc, httpx.LocalProtocolError
+        )
         self._last_error = error
         self._maybe_applied = self._maybe_applied or (
             self.spec.is_write and not isinstance(exc, _NOT_SENT)

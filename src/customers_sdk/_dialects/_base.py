@@ -21,7 +21,8 @@ from .._errors import (
     UnsupportedOperationError,
     error_class_for_status,
 )
-from .._request import ListQuery, Query, RequestSpec, SearchQuery
+from .._inputs import check_text
+from .._request import ListQuery, Query, RequestSpec, SearchQuery, check_id
 from .._types import WireFormat
 
 if TYPE_CHECKING:
@@ -157,8 +158,10 @@ class Dialect:
             raise InvalidParameterError(
                 "pass starting_after or ending_before, not both", param="ending_before"
             )
-        if "email" in given and not isinstance(given["email"], str):
-            raise InvalidParameterError("email must be a string", param="email")
+        if "email" in given:
+            if not isinstance(given["email"], str):
+                raise InvalidParameterError("email must be a string", param="email")
+            check_text(given["email"], "email")
         return ListQuery(**self.check_list_extras(dict(given)))
 
     def check_list_extras(self, given: dict[str, Any]) -> dict[str, Any]:
@@ -220,15 +223,20 @@ class Dialect:
 def _check_cursor(value: object, param: str) -> None:
     if not isinstance(value, str) or not value:
         raise InvalidParameterError(f"{param} must be a non-empty customer id", param=param)
+    check_id(value, param)
 
 
 def check_fields(fields: CustomerFields) -> None:
-    """Types of create/update fields: strings or ``None``, metadata a ``dict[str, str]``."""
+    """Types of create/update fields: strings or ``None``, metadata a ``dict[str, str]``;
+    every text one UTF-8 can encode."""
     for name in ("email", "name", "phone"):
-        if name in fields and fields[name] is not None and not isinstance(fields[name], str):
-            raise InvalidParameterError(
-                f"{name} must be a string or None, got {type(fields[name]).__name__}", param=name
-            )
+        if name in fields and fields[name] is not None:
+            if not isinstance(fields[name], str):
+                raise InvalidParameterError(
+                    f"{name} must be a string or None, got {type(fields[name]).__name__}",
+                    param=name,
+                )
+            check_text(fields[name], name)
     metadata = fields.get("metadata")
     if metadata is None:
         return
@@ -240,3 +248,5 @@ def check_fields(fields: CustomerFields) -> None:
                 f"metadata must map non-empty str keys to str values, got {key!r}: {value!r}",
                 param="metadata",
             )
+        check_text(key, "metadata")
+        check_text(value, "metadata")

@@ -62,6 +62,13 @@ def _form_fields(fields: CustomerFields) -> Params:
         if metadata is None or not metadata:
             pairs.append(("metadata", ""))
         else:
+            for key in metadata:
+                # Stripe's own rule: `metadata[a][b]` would be read as nested metadata.
+                if "[" in key or "]" in key:
+                    raise InvalidParameterError(
+                        f"Stripe metadata keys cannot contain '[' or ']', got {key!r}",
+                        param="metadata",
+                    )
             pairs.extend((f"metadata[{key}]", value) for key, value in metadata.items())
     return tuple(pairs)
 
