@@ -12,7 +12,7 @@ import httpx
 
 from ._call import Settings, to_timeout
 from ._dialects import CursorDialect, Dialect, OffsetDialect, PageContent, StripeDialect
-from ._errors import InvalidParameterError, ResponseValidationError
+from ._errors import CustomersError, InvalidParameterError
 from ._filters import FilterLike
 from ._inputs import (
     check_api_key,
@@ -270,9 +270,9 @@ class BaseClient(Generic[HttpT]):
         self, query: Query, response: httpx.Response
     ) -> tuple[PageContent, Query | None]:
         dialect = self._settings.dialect
-        with self._redacting():
+        with self._redacting():  # the next query too: a walk that stops advancing quotes ids
             content = dialect.read_page(response, query)
-        return content, dialect.next_query(query, content)
+            return content, dialect.next_query(query, content)
 
     def _spec(
         self,
@@ -331,12 +331,8 @@ class BaseClient(Generic[HttpT]):
         # make us print it.
         try:
             yield
-        except ResponseValidationError as exc:
-            redact = self._settings.redact
-            if redact(exc.message) != exc.message or redact(exc.excerpt) != exc.excerpt:
-                exc.excerpt = redact(exc.excerpt)
-                exc.message = redact(exc.message)
-                exc.args = (exc.message,)
+        except CustomersError as exc:
+            self._settings.scrub(exc)
             raise
 
     def __repr__(self) -> str:

@@ -45,6 +45,7 @@ from ._errors import APIConnectionError, APITimeoutError, CustomersError, Invali
 from ._inputs import check_header_value, check_headers
 from ._logging import logger
 from ._ratelimit import TokenBucket
+from ._redact import redact_text, scrub
 from ._request import RequestSpec
 from ._types import NotGiven, RequestOptions, ResponseInfo, Timeout
 from ._version import __version__
@@ -110,9 +111,12 @@ class Settings:
 
     def redact(self, text: str) -> str:
         """``text`` with the API key masked: the one place every error and log line goes
-        through before it can show something a server sent back."""
-        key = self.api_key
-        return text.replace(key, "***") if key and key in text else text
+        through before it can show something a server sent back (rules in ``_redact``)."""
+        return redact_text(text, self.api_key)
+
+    def scrub(self, error: BaseException) -> None:
+        """Mask the key in ``error``, its body and its chain of causes, in place."""
+        scrub(error, self.redact)
 
     def with_clock(self, clock: Callable[[], float]) -> Settings:
         """A copy timed by ``clock``, its rate limiter (same rate and burst) included.
@@ -195,19 +199,25 @@ class Call:
         takes over with the failure as its own first attempt, so its stop, wait and logging
         see exactly what happened.
         """
-        first = _FirstAttempt()
+        first = _FirstAttempt(self.settings.scrub)
         yield 0.0, first
         failure = first.failure
         if failure is None:
             return
         waits: list[float] = []
-        for attempt in tenacity.Retrying(**self.retrying_kwargs(waits.append)):
-            if failure is None:
-                yield (float(waits.pop()) if waits else 0.0), attempt
-                continue
-            with attempt:  # the attempt that already failed, replayed for tenacity to judge
-                replayed, failure = failure, None
-                raise replayed
+        try:
+            for attempt in tenacity.Retrying(**self.retrying_kwargs(waits.append)):
+                if failure is None:
+                    yield (float(waits.pop()) if waits else 0.0), attempt
+                    continue
+                with attempt:  # the attempt that already failed, replayed for tenacity to judge
+                    replayed, failure = failure, None
+                    raise replayed
+        except CustomersError as error:
+            # Only once the shell has raised it (`from` the transport's exception) is an
+            # error's chain complete: mask the key in all of it on its way out.
+            self.settings.scrub(error)
+            raise
 
     def retrying_kwargs(self, sleep: Callable[[float], Any]) -> dict[str, Any]:
         """Arguments for ``tenacity.Retrying``, waits handed to ``sleep``."""
@@ -286,9 +296,7 @@ class Call:
             )
             return
         error = read_error(response)
-        if self.redact(error.message) != error.message:
-            error.message = self.redact(error.message)
-            error.args = (error.message,)
+        self.settings.scrub(error)
         error.retry_after = _retry.parse_retry_after(response.headers)
         verdict = _retry.should_retry_header(response.headers)
         retryable = (
@@ -388,9 +396,12 @@ class Call:
 
 class _FirstAttempt(AbstractContextManager[None]):
     """Keeps a retryable failure of the first attempt for tenacity; anything else propagates,
-    as tenacity would re-raise it."""
+    as tenacity would re-raise it, with the key masked in its chain (see ``attempts``)."""
 
     failure: BaseException | None = None
+
+    def __init__(self, scrub: Callable[[BaseException], None]) -> None:
+        self._scrub = scrub
 
     def __exit__(
         self,
@@ -398,7 +409,11 @@ class _FirstAttempt(AbstractContextManager[None]):
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> bool:
-        if exc is None or not _retry.is_retryable(exc):
+        if exc is None:
+            return False
+        if not _retry.is_retryable(exc):
+            if isinstance(exc, CustomersError):
+                self._scrub(exc)
             return False
         self.failure = exc
         return True

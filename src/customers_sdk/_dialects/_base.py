@@ -79,19 +79,25 @@ def read_body(response: httpx.Response, shape: type[EnvelopeT], wire: WireFormat
             response.content, context=wire
         )
     except ValidationError as exc:
-        raise invalid_response(response, _describe(exc)) from exc
-    return body
+        problem = _describe(exc)
+    else:
+        return body
+    # Raised out of the `except`, so pydantic's error is neither the cause nor the context:
+    # its text quotes the offending input, which may be anything, an echoed key included.
+    raise invalid_response(response, problem)
 
 
 def _describe(exc: ValidationError) -> str:
     # include_input=False: the offending value could be anything, a secret included.
-    error = exc.errors(include_url=False, include_input=False)[0]
+    errors = exc.errors(include_url=False, include_input=False)
+    error = errors[0]
     if error["type"] == "json_invalid":
         return f"response body is not valid JSON ({error['msg']})"
     location = ".".join(str(part) for part in error["loc"])
+    more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
     if not location:
-        return f"expected a JSON object: {error['msg']}"
-    return f"unexpected response body at {location}: {error['msg']}"
+        return f"expected a JSON object: {error['msg']}{more}"
+    return f"unexpected response body at {location}: {error['msg']}{more}"
 
 
 def read_error(response: httpx.Response) -> APIError:
