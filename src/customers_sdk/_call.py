@@ -335,9 +335,11 @@ class Call:
 
     def info(self, response: httpx.Response) -> ResponseInfo:
         """What a caller may learn about the call that produced a result."""
+        request_id = request_id_of(response)
         return ResponseInfo(
             status_code=response.status_code,
-            request_id=request_id_of(response),
+            # A header the server chose: it may echo the key, and a ResponseInfo is printed.
+            request_id=None if request_id is None else self.redact(request_id),
             retries=self.attempt - 1,
             elapsed_ms=(self.settings.clock() - self.started) * 1000,
         )
@@ -377,6 +379,8 @@ class Call:
             return
         # Looked up only here: each httpx header lookup scans and decodes every header.
         request_id = None if response is None else request_id_of(response)
+        if request_id is not None:
+            request_id = self.redact(request_id)  # a header the server chose: it may echo the key
         elapsed = (self.settings.clock() - self._attempt_started) * 1000
         logger.info(
             "%s %s -> %s attempt=%d elapsed_ms=%.1f request_id=%s",

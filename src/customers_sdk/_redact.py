@@ -6,9 +6,10 @@ everything an error carries (its body included) and in every SDK error chained t
 a :class:`RedactedCause` in place of any other exception in the chain whose text shows the key.
 ``Settings.redact`` and ``Settings.scrub`` (``_call``) apply them with the client's key.
 
-A key of :data:`WHOLE_TOKEN_BELOW` characters or more is masked wherever it appears. A shorter
-one (``api_key="k"`` in a test) is masked only where it stands as a whole token: masking every
-``k`` in a message would destroy the message and hide nothing.
+A key of :data:`WHOLE_TOKEN_BELOW` characters or more is masked wherever it appears, and so is
+its start at the very end of a text (an excerpt cut short). A shorter one (``api_key="k"`` in a
+test) is masked only where it stands as a whole token: masking every ``k`` in a message would
+destroy the message and hide nothing.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ._errors import CustomersError
+from ._errors import CustomersError, ResponseValidationError
 
 __all__ = ["MASK", "WHOLE_TOKEN_BELOW", "RedactedCause", "redact_text", "scrub"]
 
 MASK = "***"
 WHOLE_TOKEN_BELOW = 12
 _WORD = "A-Za-z0-9_"
+_SHORTEST_CUT = 6
 # Chains are short; a cycle or a pathological one must not stall an error on its way out.
 _MAX_CHAIN = 64
 
@@ -32,12 +34,17 @@ Redact = Callable[[str], str]
 
 
 @functools.lru_cache(maxsize=16)
-def _pattern(key: str) -> re.Pattern[str]:
+def _forms(key: str) -> tuple[str, ...]:
     # The key as written, and as a repr or a JSON string escapes it: a key with a quote or a
     # backslash, quoted in a body excerpt or in a header's repr, must be masked as well.
     escaped = key.replace("\\", "\\\\")
     forms = {key, escaped.replace("'", "\\'"), escaped.replace('"', '\\"')}
-    alternatives = "|".join(re.escape(form) for form in sorted(forms, key=len, reverse=True))
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=16)
+def _pattern(key: str) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(form) for form in _forms(key))
     if len(key) >= WHOLE_TOKEN_BELOW:
         return re.compile(alternatives)
     word = re.compile(f"[{_WORD}]")
@@ -57,7 +64,20 @@ def redact_text(text: str, key: str) -> str:
     """
     if not key:
         return text
-    return _pattern(key).sub(MASK, text)
+    forms = _forms(key)
+    if len(key) < WHOLE_TOKEN_BELOW:
+        return _pattern(key).sub(MASK, text) if any(f in text for f in forms) else text
+    # Whole or cut short, an occurrence starts like the key: most texts are passed through
+    # after this one scan (request ids are checked on every response).
+    if not any(form[:_SHORTEST_CUT] in text for form in forms):
+        return text
+    text = _pattern(key).sub(MASK, text)
+    # A body excerpt is cut at a fixed length, maybe in the middle of an echoed key.
+    for form in forms:
+        for length in range(min(len(form), len(text) + 1) - 1, _SHORTEST_CUT - 1, -1):
+            if text.endswith(form[:length]):
+                return text[:-length] + MASK
+    return text
 
 
 class RedactedCause(Exception):
@@ -141,7 +161,13 @@ def _scrub_fields(error: CustomersError, redact: Redact) -> None:
         masked = _redact_in_place(value, redact)
         if masked is not value:
             setattr(error, name, masked)
-    error.args = _redact_in_place(error.args, redact)
+    if isinstance(error, ResponseValidationError):
+        # Its message quotes the excerpt: rebuilt from the masked one, not masked as quoted
+        # (a quote escapes the key's escapes once more).
+        error.message = error.detail(error.problem, error.status_code, error.excerpt)
+        error.args = (error.message,)
+    else:
+        error.args = _redact_in_place(error.args, redact)
 
 
 def scrub(error: BaseException, redact: Redact) -> None:

@@ -7,6 +7,7 @@ Client tests run against the sync and the async client (the ``drive`` fixture).
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import traceback
 from collections.abc import Iterator
@@ -81,6 +82,20 @@ def test_a_key_echoed_in_code_param_message_and_body_is_masked(
     assert error.message == "No such key: '***'"
     assert error.body["error"]["details"] == [{"seen": "***"}, ["***"]]
     assert error.body["error"]["***"] == "as a key too"
+
+
+def test_a_key_echoed_as_the_request_id_is_masked_in_the_log_and_the_info(
+    drive: Drive, mock_api: respx.MockRouter, caplog: pytest.LogCaptureFixture
+) -> None:
+    mock_api.get(f"{COLLECTIONS['stripe']}/cus_1").respond(
+        200, json={"id": "cus_1"}, headers={"Request-Id": f"req_{API_KEY}"}
+    )
+    with caplog.at_level(logging.DEBUG, logger="customers_sdk"):
+        customer = unit_driver(drive, "stripe").get("cus_1")
+    assert customer.response_info is not None
+    assert customer.response_info.request_id == "req_***"
+    assert "request_id=req_***" in caplog.text
+    assert API_KEY not in caplog.text
 
 
 def test_an_error_body_that_is_not_json_is_masked(drive: Drive, mock_api: respx.MockRouter) -> None:
@@ -215,6 +230,29 @@ def test_a_key_with_quotes_and_a_backslash_is_masked_in_a_quoted_excerpt(
     assert "body starts '<p>***</p>'" in str(caught.value)
 
 
+@pytest.mark.parametrize("quote", ['"', "\\", "'\"\\"])
+def test_a_key_json_escaped_in_a_broken_body_is_masked_in_the_quoted_excerpt(
+    drive: Drive, mock_api: respx.MockRouter, quote: str
+) -> None:
+    key = f"sk_live_{quote}0123456789abcdef"
+    mock_api.get(COLLECTIONS["cursor"]).respond(200, text=f'{{"data": [{{"id": {json.dumps(key)}')
+    with pytest.raises(ResponseValidationError) as caught:
+        unit_driver(drive, "cursor", api_key=key).first_page()
+    assert_no_key(caught.value, key)
+    assert caught.value.excerpt == '{"data": [{"id": "***"'
+
+
+def test_a_key_cut_short_at_the_end_of_an_excerpt_is_masked(
+    drive: Drive, mock_api: respx.MockRouter
+) -> None:
+    body = "<html>" + "x" * 184 + API_KEY + "</html>"
+    mock_api.get(COLLECTIONS["cursor"]).respond(200, text=body)
+    with pytest.raises(ResponseValidationError) as caught:
+        unit_driver(drive, "cursor").first_page()
+    assert caught.value.excerpt.endswith("x***")
+    assert API_KEY[:6] not in str(caught.value)
+
+
 # -- the rules themselves -------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "key", "masked"),
@@ -225,6 +263,9 @@ def test_a_key_with_quotes_and_a_backslash_is_masked_in_a_quoted_excerpt(
         ("k-1 and xk-1", "k-1", "*** and xk-1"),
         ("(-k-)x-k-", "-k-", "(***)x***"),
         ("nothing here", "", "nothing here"),
+        ("cut short: sk_test_1234", "sk_test_123456789", "cut short: ***"),
+        ("cut short: sk_te", "sk_test_123456789", "cut short: sk_te"),
+        ("cut short: sk_test_123456789 sk_test", "sk_test_123456789", "cut short: *** ***"),
         ("escaped 'a\\'b' and \"a\\\"b\"", "a'b\"", "escaped 'a\\'b' and \"a\\\"b\""),
         ("repr 'a\\'b\"'", "a'b\"", "repr '***'"),
     ],
