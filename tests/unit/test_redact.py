@@ -9,15 +9,22 @@ from __future__ import annotations
 import json
 import logging
 import sys
-import traceback
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 import respx
 
-from conftest import API_KEY, COLLECTIONS, Drive, Driver, Waits, page_body, unit_driver
+from conftest import (
+    API_KEY,
+    COLLECTIONS,
+    Drive,
+    Driver,
+    Waits,
+    error_texts,
+    page_body,
+    unit_driver,
+)
 from customers_sdk import (
     APIConnectionError,
     APIError,
@@ -26,18 +33,6 @@ from customers_sdk import (
     ResponseValidationError,
 )
 from customers_sdk._redact import RedactedCause, redact_text, scrub
-
-
-def _chain(error: BaseException) -> Iterator[BaseException]:
-    """``error`` and everything reachable through ``__cause__`` and ``__context__``."""
-    pending, seen = [error], set()
-    while pending:
-        exc = pending.pop()
-        if id(exc) in seen:
-            continue
-        seen.add(id(exc))
-        yield exc
-        pending.extend(e for e in (exc.__cause__, exc.__context__) if e is not None)
 
 
 def _fragments(key: str) -> list[str]:
@@ -49,11 +44,7 @@ def _fragments(key: str) -> list[str]:
 
 def assert_no_key(error: BaseException, key: str = API_KEY) -> None:
     """Nothing a person or a log could see of ``error`` shows ``key``, or a part of it."""
-    texts = ["".join(traceback.format_exception(type(error), error, error.__traceback__))]
-    for exc in _chain(error):
-        texts += [str(exc), repr(exc), *map(repr, exc.args)]
-        texts += [repr(value) for value in vars(exc).values()]
-    for text in texts:
+    for text in error_texts(error):
         for fragment in _fragments(key):
             assert fragment not in text, f"{fragment!r} of the key shows in: {text[:300]}"
 
