@@ -36,6 +36,7 @@ BAD_KEYS = {
     "non-ASCII": API_KEY + "é",
     "inner space": API_KEY[:10] + " " + API_KEY[10:],
     "tab": "\t" + API_KEY,
+    "control character": API_KEY + "\x1b",
     "line break inside": API_KEY[:10] + "\nX-Evil: 1\n" + API_KEY[10:],
 }
 SECRET_PART = API_KEY[10:]  # what must not show, whichever way the key was broken
@@ -148,6 +149,7 @@ REFUSED_URLS = {
     "control character": ("https://api.example.com\n/v1", "not a usable URL"),
     "space in the host": ("https://api example.com", "not a usable URL"),
     "port zero": ("https://api.example.com:0", "not a usable URL"),
+    "not a string": (b"https://api.example.com", "must be a string"),
 }
 
 

@@ -297,3 +297,15 @@ def test_scrub_masks_every_attribute_of_an_sdk_error() -> None:
     assert error.args == ("a ***",)
     assert error.hint == {"k": ("***", ["***"]), "n": 1}  # type: ignore[attr-defined]
     assert getattr(error, "__notes__", ["note ***"]) == ["note ***"]
+
+
+def test_scrub_reads_notes_and_masks_a_shared_part_of_a_body_once() -> None:
+    shared = [API_KEY]
+    error = APIError("failed", status_code=500, body={"a": shared, "b": shared})
+    cause = ValueError("no key in the text")
+    cause.__notes__ = [f"but one in a note: {API_KEY}"]  # type: ignore[attr-defined]
+    error.__cause__ = cause
+    scrub(error, lambda text: redact_text(text, API_KEY))
+    assert error.body == {"a": ["***"], "b": ["***"]}
+    assert isinstance(error.__cause__, RedactedCause)
+    assert str(error.__cause__) == "builtins.ValueError: no key in the text"
