@@ -112,7 +112,8 @@ class FilterGroup(Filter):
         object.__setattr__(self, "depth", depth)
 
     def to_dict(self) -> dict[str, Any]:
-        return {self.kind: [f.to_dict() for f in self.filters]}
+        # A group built by hand may hold raw documents: check_filter judges them after.
+        return {self.kind: [f.to_dict() if isinstance(f, Filter) else f for f in self.filters]}
 
 
 @dataclass(frozen=True)

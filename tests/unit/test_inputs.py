@@ -8,6 +8,7 @@ Every test runs against the sync and the async client (the ``drive`` fixture).
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
 import httpx
@@ -22,9 +23,10 @@ from conftest import (
     Drive,
     Driver,
     Waits,
+    page_body,
     unit_driver,
 )
-from customers_sdk import APIConnectionError, Customer, InvalidParameterError
+from customers_sdk import APIConnectionError, Customer, FilterGroup, InvalidParameterError
 from customers_sdk._cli import main
 from customers_sdk._request import MAX_ID_LENGTH
 
@@ -377,3 +379,30 @@ def test_filters_nested_500_deep_are_refused_before_sending(drive: Drive) -> Non
         document = {"and": [document]}
     with pytest.raises(InvalidParameterError, match="deeper than 32 levels"):
         _unsent(drive, "cursor").first_page(filters=document)
+
+
+# -- numbers a request cannot print ---------------------------------------------------------
+@pytest.mark.parametrize("value", [2**63, 10**5000, -(10**5000)], ids=["2**63", "huge", "-huge"])
+def test_ints_beyond_64_bits_are_refused(drive: Drive, value: int) -> None:
+    with pytest.raises(InvalidParameterError, match="64-bit") as caught:
+        _unsent(drive, "offset").first_page(offset=value)
+    assert caught.value.param == "offset"
+    for created in (value, {"gte": value}):
+        with pytest.raises(InvalidParameterError, match="64-bit") as caught:
+            _unsent(drive, "stripe").first_page(created=created)
+        assert caught.value.param == "created"
+
+
+def test_a_filter_group_built_by_hand_with_raw_documents_is_checked(
+    drive: Drive, mock_api: respx.MockRouter
+) -> None:
+    good = FilterGroup("and", ({"field": "email", "op": "eq", "value": "a@b.co"},))  # type: ignore[arg-type]
+    route = mock_api.get(COLLECTIONS["cursor"]).respond(
+        json=page_body("cursor", [], has_more=False)
+    )
+    unit_driver(drive, "cursor").first_page(filters=good)
+    sent = json.loads(route.calls.last.request.url.params["filters"])
+    assert sent == {"and": [{"field": "email", "op": "eq", "value": "a@b.co"}]}
+    bad = FilterGroup("and", ({"field": "email"},))  # type: ignore[arg-type]
+    with pytest.raises(InvalidParameterError, match="got keys"):
+        _unsent(drive, "cursor").first_page(filters=bad)

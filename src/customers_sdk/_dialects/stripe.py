@@ -31,9 +31,9 @@ def _epoch(value: object, param: str) -> int:
         if value.tzinfo is None:
             raise InvalidParameterError(f"{param} must be an aware datetime", param="created")
         return int(value.timestamp())
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) >= 2**63:
         raise InvalidParameterError(
-            f"{param} must be epoch seconds (int) or an aware datetime", param="created"
+            f"{param} must be epoch seconds (a 64-bit int) or an aware datetime", param="created"
         )
     return value
 
