@@ -30,9 +30,10 @@ from customers_sdk import (
     APIError,
     BadRequestError,
     CustomersError,
+    RedactedCause,
     ResponseValidationError,
 )
-from customers_sdk._redact import RedactedCause, redact_text, scrub
+from customers_sdk._redact import redact_text, scrub
 
 
 def _fragments(key: str) -> list[str]:
