@@ -184,7 +184,8 @@ def scrub(error: BaseException, redact: Redact) -> None:
         >>> str(error.__cause__)
         'builtins.OSError: proxy said: Bearer ***'
     """
-    replaced: dict[int, BaseException] = {}
+    # By id, with the original kept alive: a freed one's id could be reused by a stand-in.
+    replaced: dict[int, tuple[BaseException, BaseException]] = {}
     pending = [error]
     seen: set[int] = set()
     while pending and len(seen) < _MAX_CHAIN:
@@ -200,8 +201,9 @@ def scrub(error: BaseException, redact: Redact) -> None:
                 continue
             if not isinstance(linked, CustomersError):
                 if id(linked) not in replaced:
-                    replaced[id(linked)] = _stand_in(linked, redact)
-                if replaced[id(linked)] is not linked:
-                    setattr(exc, link, replaced[id(linked)])
-                    linked = replaced[id(linked)]
+                    replaced[id(linked)] = (linked, _stand_in(linked, redact))
+                stand_in = replaced[id(linked)][1]
+                if stand_in is not linked:
+                    setattr(exc, link, stand_in)
+                    linked = stand_in
             pending.append(linked)
