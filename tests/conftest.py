@@ -18,6 +18,7 @@ from __future__ import annotations
 import socket
 import ssl
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,7 @@ __all__ = [
     "Drive",
     "DrivenPage",
     "Driver",
+    "error_texts",
     "page_body",
     "sandbox_client",
     "unit_driver",
@@ -292,3 +294,20 @@ def waits(monkeypatch: pytest.MonkeyPatch) -> Waits:
     monkeypatch.setattr(_retry, "sleep", recorder.record)
     monkeypatch.setattr(_retry, "async_sleep", async_record)
     return recorder
+
+
+# -- secrets ------------------------------------------------------------------------------------
+def error_texts(error: BaseException) -> list[str]:
+    """Everything a person or a log could see of ``error``: its traceback as printed, and the
+    ``str``, ``repr``, ``args`` and attributes of it and of every exception in its chain
+    (``__cause__`` and ``__context__``)."""
+    texts = ["".join(traceback.format_exception(type(error), error, error.__traceback__))]
+    pending, seen = [error], set()
+    while pending:
+        exc = pending.pop()
+        if id(exc) in seen:
+            continue
+        seen.add(id(exc))
+        texts += [str(exc), repr(exc), *map(repr, exc.args), *map(repr, vars(exc).values())]
+        pending += [linked for linked in (exc.__cause__, exc.__context__) if linked is not None]
+    return texts

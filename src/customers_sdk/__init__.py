@@ -30,6 +30,7 @@ from ._errors import (
 )
 from ._filters import Condition, Filter, FilterGroup, FilterLike, FilterOp, where
 from ._pagination import AsyncPage, AsyncPageRequest, Page
+from ._redact import RedactedCause
 from ._retry import RetryPolicy
 from ._types import NOT_GIVEN, NotGiven, ResponseInfo
 from ._version import __version__
@@ -94,6 +95,7 @@ __all__ = [
     "PermissionDeniedError",
     "Plan",
     "RateLimitError",
+    "RedactedCause",
     "ResponseInfo",
     "ResponseValidationError",
     "RetryPolicy",

@@ -12,9 +12,16 @@ import httpx
 
 from ._call import Settings, to_timeout
 from ._dialects import CursorDialect, Dialect, OffsetDialect, PageContent, StripeDialect
-from ._errors import InvalidParameterError, ResponseValidationError
+from ._errors import CustomersError, InvalidParameterError
 from ._filters import FilterLike
 from ._fleet import choose_limiter
+from ._inputs import (
+    check_api_key,
+    check_base_url,
+    check_header_value,
+    check_headers,
+    check_text,
+)
 from ._logging import setup_from_env
 from ._request import CreatedFilter, ListQuery, Query, RequestSpec, SearchQuery, check_id
 from ._retry import RetryPolicy
@@ -58,19 +65,18 @@ class BaseClient(Generic[HttpT]):
             raise InvalidParameterError(
                 f"no API key: pass api_key= or set {dialect.api_key_env}", param="api_key"
             )
-        url = base_url or (
-            os.environ.get("CUSTOMERS_BASE_URL") if dialect.default_base_url is None else None
-        )
+        check_api_key(key, "api_key" if api_key is not None else dialect.api_key_env)
+        url_source = "base_url"
+        url = base_url
+        if not url and dialect.default_base_url is None:
+            url, url_source = os.environ.get("CUSTOMERS_BASE_URL"), "CUSTOMERS_BASE_URL"
         url = url or dialect.default_base_url
         if not url:
             raise InvalidParameterError(
                 f"the {dialect.name!r} dialect needs base_url= (or CUSTOMERS_BASE_URL)",
                 param="base_url",
             )
-        if not url.startswith(("http://", "https://")):
-            raise InvalidParameterError(
-                f"base_url must start with http:// or https://, got {url!r}", param="base_url"
-            )
+        url = check_base_url(url, url_source)
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise InvalidParameterError("max_retries must be an int >= 0", param="max_retries")
         if max_requests_per_second is not None:
@@ -83,7 +89,7 @@ class BaseClient(Generic[HttpT]):
         self._settings = Settings(
             dialect=dialect,
             api_key=key,
-            base_url=url.rstrip("/"),
+            base_url=url,
             timeout=to_timeout(timeout),
             max_retries=max_retries,
             headers=Settings.base_headers(key, default_headers),
@@ -126,11 +132,13 @@ class BaseClient(Generic[HttpT]):
             >>> client = CustomersClient.stripe(api_key="sk_test_...")  # doctest: +SKIP
             >>> client.get("cus_123").email  # doctest: +SKIP
         """
-        headers = dict(default_headers or {})
-        if stripe_version:
-            headers["Stripe-Version"] = stripe_version
-        if stripe_account:
-            headers["Stripe-Account"] = stripe_account
+        headers = check_headers(default_headers, "default_headers")
+        for param, header, value in (
+            ("stripe_version", "Stripe-Version", stripe_version),
+            ("stripe_account", "Stripe-Account", stripe_account),
+        ):
+            if value is not None and check_header_value(value, param):
+                headers[header] = value
         return cls(
             StripeDialect(),
             api_key=api_key,
@@ -267,6 +275,7 @@ class BaseClient(Generic[HttpT]):
         dialect.require("search")
         if not isinstance(query, str) or not query.strip():
             raise InvalidParameterError("query must be a non-empty string", param="query")
+        check_text(query, "query")
         return SearchQuery(query, dialect.check_limit(limit) if is_given(limit) else None)
 
     def _page_spec(self, query: Query) -> RequestSpec:
@@ -279,9 +288,9 @@ class BaseClient(Generic[HttpT]):
         self, query: Query, response: httpx.Response
     ) -> tuple[PageContent, Query | None]:
         dialect = self._settings.dialect
-        with self._redacting():
+        with self._redacting():  # the next query too: a walk that stops advancing quotes ids
             content = dialect.read_page(response, query)
-        return content, dialect.next_query(query, content)
+            return content, dialect.next_query(query, content)
 
     def _spec(
         self,
@@ -340,12 +349,8 @@ class BaseClient(Generic[HttpT]):
         # make us print it.
         try:
             yield
-        except ResponseValidationError as exc:
-            redact = self._settings.redact
-            if redact(exc.message) != exc.message or redact(exc.excerpt) != exc.excerpt:
-                exc.excerpt = redact(exc.excerpt)
-                exc.message = redact(exc.message)
-                exc.args = (exc.message,)
+        except CustomersError as exc:
+            self._settings.scrub(exc)
             raise
 
     def __repr__(self) -> str:

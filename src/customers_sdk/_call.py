@@ -42,8 +42,10 @@ from . import _retry
 from ._dialects import Dialect, read_error
 from ._dialects._base import request_id_of
 from ._errors import APIConnectionError, APITimeoutError, CustomersError, InvalidParameterError
+from ._inputs import check_header_value, check_headers
 from ._logging import logger
 from ._ratelimit import Limiter
+from ._redact import redact_text, scrub
 from ._request import RequestSpec
 from ._types import NotGiven, RequestOptions, ResponseInfo, Timeout
 from ._version import __version__
@@ -104,14 +106,17 @@ class Settings:
             "Accept": "application/json",
             "User-Agent": _USER_AGENT,
         }
-        headers.update(extra or {})
+        headers.update(check_headers(extra, "default_headers"))
         return headers
 
     def redact(self, text: str) -> str:
         """``text`` with the API key masked: the one place every error and log line goes
-        through before it can show something a server sent back."""
-        key = self.api_key
-        return text.replace(key, "***") if key and key in text else text
+        through before it can show something a server sent back (rules in ``_redact``)."""
+        return redact_text(text, self.api_key)
+
+    def scrub(self, error: BaseException) -> None:
+        """Mask the key in ``error``, its body and its chain of causes, in place."""
+        scrub(error, self.redact)
 
     def with_clock(self, clock: Callable[[], float]) -> Settings:
         """A copy timed by ``clock``, its rate limiter (a fresh one, same budget) included.
@@ -170,9 +175,11 @@ class Call:
         if spec.is_write:
             # One key per logical call, reused by every retry: the server applies the write once.
             key = options.idempotency_key
-            self.idempotency_key = (
-                f"customers-sdk-{uuid.uuid4()}" if isinstance(key, NotGiven) else key
-            )
+            if isinstance(key, NotGiven):
+                key = f"customers-sdk-{uuid.uuid4()}"
+            elif key is not None:
+                key = check_header_value(key, "idempotency_key", required=True)
+            self.idempotency_key = key
         self.attempt = 0
         self._attempt_started = self.started
         self._last_error: CustomersError | None = None
@@ -190,19 +197,25 @@ class Call:
         takes over with the failure as its own first attempt, so its stop, wait and logging
         see exactly what happened.
         """
-        first = _FirstAttempt()
+        first = _FirstAttempt(self.settings.scrub)
         yield 0.0, first
         failure = first.failure
         if failure is None:
             return
         waits: list[float] = []
-        for attempt in tenacity.Retrying(**self.retrying_kwargs(waits.append)):
-            if failure is None:
-                yield (float(waits.pop()) if waits else 0.0), attempt
-                continue
-            with attempt:  # the attempt that already failed, replayed for tenacity to judge
-                replayed, failure = failure, None
-                raise replayed
+        try:
+            for attempt in tenacity.Retrying(**self.retrying_kwargs(waits.append)):
+                if failure is None:
+                    yield (float(waits.pop()) if waits else 0.0), attempt
+                    continue
+                with attempt:  # the attempt that already failed, replayed for tenacity to judge
+                    replayed, failure = failure, None
+                    raise replayed
+        except CustomersError as error:
+            # Only once the shell has raised it (`from` the transport's exception) is an
+            # error's chain complete: mask the key in all of it on its way out.
+            self.settings.scrub(error)
+            raise
 
     def retrying_kwargs(self, sleep: Callable[[float], Any]) -> dict[str, Any]:
         """Arguments for ``tenacity.Retrying``, waits handed to ``sleep``."""
@@ -258,6 +271,15 @@ class Call:
 
     def build(self, http: HTTPClient) -> httpx.Request:
         """The next attempt's request (its timeouts cut to the time the deadline leaves)."""
+        try:
+            return self._build(http)
+        except (UnicodeEncodeError, httpx.InvalidURL) as exc:
+            # The dialects check what they know; this catches what slips past them (a text
+            # UTF-8 cannot encode, a URL over httpx's length limit) before anything is sent.
+            problem = f"{type(exc).__name__}: {exc}"
+        raise InvalidParameterError(f"the request cannot be encoded ({problem})")
+
+    def _build(self, http: HTTPClient) -> httpx.Request:
         now = self.settings.clock()
         timeout = self.timeout
         if self.deadline_at is not None:
@@ -305,9 +327,7 @@ class Call:
             )
             return
         error = read_error(response)
-        if self.redact(error.message) != error.message:
-            error.message = self.redact(error.message)
-            error.args = (error.message,)
+        self.settings.scrub(error)
         error.retry_after = _retry.parse_retry_after(response.headers)
         verdict = _retry.should_retry_header(response.headers)
         retryable = (
@@ -332,9 +352,12 @@ class Call:
         self._log(None, None, failure=type(exc).__name__)
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         error = cls(self.redact(f"{type(exc).__name__}: {exc}"), retries=self.attempt - 1)
-        # Without a key, a write that may have reached the server must not be sent again.
+        # Without a key, a write that may have reached the server must not be sent again;
+        # a request httpx refused to write would be refused again.
         safe = not self.spec.is_write or self.idempotency_key is not None
-        error.should_retry = safe or isinstance(exc, _NOT_SENT)
+        error.should_retry = (safe or isinstance(exc, _NOT_SENT)) and not isinstance(
+            exc, httpx.LocalProtocolError
+        )
         self._last_error = error
         self._maybe_applied = self._maybe_applied or (
             self.spec.is_write and not isinstance(exc, _NOT_SENT)
@@ -343,9 +366,11 @@ class Call:
 
     def info(self, response: httpx.Response) -> ResponseInfo:
         """What a caller may learn about the call that produced a result."""
+        request_id = request_id_of(response)
         return ResponseInfo(
             status_code=response.status_code,
-            request_id=request_id_of(response),
+            # A header the server chose: it may echo the key, and a ResponseInfo is printed.
+            request_id=None if request_id is None else self.redact(request_id),
             retries=self.attempt - 1,
             elapsed_ms=(self.settings.clock() - self.started) * 1000,
         )
@@ -385,6 +410,8 @@ class Call:
             return
         # Looked up only here: each httpx header lookup scans and decodes every header.
         request_id = None if response is None else request_id_of(response)
+        if request_id is not None:
+            request_id = self.redact(request_id)  # a header the server chose: it may echo the key
         elapsed = (self.settings.clock() - self._attempt_started) * 1000
         logger.info(
             "%s %s -> %s attempt=%d elapsed_ms=%.1f request_id=%s",
@@ -404,9 +431,12 @@ class Call:
 
 class _FirstAttempt(AbstractContextManager[None]):
     """Keeps a retryable failure of the first attempt for tenacity; anything else propagates,
-    as tenacity would re-raise it."""
+    as tenacity would re-raise it, with the key masked in its chain (see ``attempts``)."""
 
     failure: BaseException | None = None
+
+    def __init__(self, scrub: Callable[[BaseException], None]) -> None:
+        self._scrub = scrub
 
     def __exit__(
         self,
@@ -414,7 +444,11 @@ class _FirstAttempt(AbstractContextManager[None]):
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> bool:
-        if exc is None or not _retry.is_retryable(exc):
+        if exc is None:
+            return False
+        if not _retry.is_retryable(exc):
+            if isinstance(exc, CustomersError):
+                self._scrub(exc)
             return False
         self.failure = exc
         return True

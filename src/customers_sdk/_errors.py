@@ -135,7 +135,8 @@ class ResponseValidationError(CustomersError):
     """The server's response is not what the dialect promises.
 
     HTML from a proxy, truncated JSON, a missing field: never a bare ``KeyError`` or
-    ``JSONDecodeError``. ``excerpt`` holds the first few hundred characters of the body.
+    ``JSONDecodeError``. ``excerpt`` holds the first few hundred characters of the body,
+    ``problem`` what is wrong with it (the message without the status and the excerpt).
 
     Example:
         >>> err = ResponseValidationError("not JSON", status_code=200, excerpt="<html>")
@@ -151,11 +152,16 @@ class ResponseValidationError(CustomersError):
         excerpt: str = "",
         request_id: str | None = None,
     ) -> None:
-        detail = f"{message} (status {status_code}, body starts {excerpt!r})"
-        super().__init__(detail)
+        super().__init__(self.detail(message, status_code, excerpt))
+        self.problem = message
         self.status_code = status_code
         self.excerpt = excerpt
         self.request_id = request_id
+
+    @staticmethod
+    def detail(problem: str, status_code: int | None, excerpt: str) -> str:
+        """The message: the problem, the status and the excerpt (quoted)."""
+        return f"{problem} (status {status_code}, body starts {excerpt!r})"
 
 
 class APIError(CustomersError):

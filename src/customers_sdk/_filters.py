@@ -7,16 +7,32 @@ a raw dict of the same shape is accepted wherever a filter is, and checked the s
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from ._errors import InvalidParameterError
+from ._inputs import check_text
 
-__all__ = ["Condition", "Filter", "FilterGroup", "FilterOp", "FilterLike", "where", "check_filter"]
+__all__ = [
+    "MAX_FILTER_DEPTH",
+    "Condition",
+    "Filter",
+    "FilterGroup",
+    "FilterLike",
+    "FilterOp",
+    "check_filter",
+    "filters_json",
+    "where",
+]
 
 FilterOp = Literal["eq", "neq", "contains", "gt", "gte", "lt", "lte", "in"]
 _OPS: frozenset[str] = frozenset(get_args(FilterOp))
+MAX_FILTER_DEPTH = 32
+"""How deep filters may nest (a condition is one level, each and/or group one more): deeper
+documents are refused before they are sent, not left to fail in a recursion."""
 
 
 class Filter:
@@ -27,6 +43,9 @@ class Filter:
         >>> f.to_dict()["and"][0]
         {'field': 'email', 'op': 'contains', 'value': '@example.com'}
     """
+
+    depth = 1
+    """How many levels this filter nests (a condition is one)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document the cursor dialect expects."""
@@ -83,8 +102,18 @@ class FilterGroup(Filter):
     kind: Literal["and", "or"]
     filters: tuple[Filter, ...]
 
+    def __post_init__(self) -> None:
+        # Checked as groups are built, so to_dict() never recurses deeper than the cap.
+        depth = 1 + max((getattr(f, "depth", 1) for f in self.filters), default=0)
+        if depth > MAX_FILTER_DEPTH:
+            raise InvalidParameterError(
+                f"filters nest deeper than {MAX_FILTER_DEPTH} levels", param="filters"
+            )
+        object.__setattr__(self, "depth", depth)
+
     def to_dict(self) -> dict[str, Any]:
-        return {self.kind: [f.to_dict() for f in self.filters]}
+        # A group built by hand may hold raw documents: check_filter judges them after.
+        return {self.kind: [f.to_dict() if isinstance(f, Filter) else f for f in self.filters]}
 
 
 @dataclass(frozen=True)
@@ -139,36 +168,74 @@ def where(field: str) -> _FieldRef:
 FilterLike = Filter | Mapping[str, Any]
 
 
-def check_filter(document: Any, _path: str = "filters") -> dict[str, Any]:
+def check_filter(document: Any, _path: str = "filters", _depth: int = 1) -> dict[str, Any]:
     """Validate a raw filter document, returning it as a plain dict.
 
-    Raises :class:`InvalidParameterError` naming the first problem and where it is.
+    Raises :class:`InvalidParameterError` naming the first problem and where it is: a wrong
+    shape, an unknown op, a value JSON cannot carry (NaN, infinity, an object), or nesting
+    deeper than :data:`MAX_FILTER_DEPTH`.
     """
     if isinstance(document, Filter):
         # Re-check: a FilterGroup built by hand may be empty or have an unknown kind.
         document = document.to_dict()
     if not isinstance(document, Mapping):
         raise InvalidParameterError(f"{_path} must be a dict or a Filter", param="filters")
+    if _depth > MAX_FILTER_DEPTH:
+        raise InvalidParameterError(
+            f"filters nest deeper than {MAX_FILTER_DEPTH} levels", param="filters"
+        )
     keys = set(document)
     if keys in ({"and"}, {"or"}):
         (kind,) = keys
         members = document[kind]
         if not isinstance(members, Sequence) or isinstance(members, str) or not members:
             raise InvalidParameterError(f"{_path}.{kind} must be a non-empty list", param="filters")
-        return {kind: [check_filter(m, f"{_path}.{kind}[{i}]") for i, m in enumerate(members)]}
+        return {
+            kind: [
+                check_filter(m, f"{_path}.{kind}[{i}]", _depth + 1) for i, m in enumerate(members)
+            ]
+        }
     if keys != {"field", "op", "value"}:
         raise InvalidParameterError(
             f"{_path} must be a condition {{field, op, value}} or an and/or group, "
-            f"got keys {sorted(keys)}",
+            f"got keys {sorted(map(str, keys))}",
             param="filters",
         )
     field, op, value = document["field"], document["op"], document["value"]
     if not isinstance(field, str) or not field:
         raise InvalidParameterError(f"{_path}.field must be a non-empty string", param="filters")
+    check_text(field, "filters")
     if op not in _OPS:
         raise InvalidParameterError(
             f"{_path}.op {op!r} is not one of {sorted(_OPS)}", param="filters"
         )
-    if op == "in" and (not isinstance(value, Sequence) or isinstance(value, str)):
+    if op != "in":
+        return {"field": field, "op": op, "value": _check_value(value, f"{_path}.value")}
+    if not isinstance(value, Sequence) or isinstance(value, str):
         raise InvalidParameterError(f"{_path}: op 'in' takes a list of values", param="filters")
-    return {"field": field, "op": op, "value": list(value) if op == "in" else value}
+    values = [_check_value(item, f"{_path}.value[{i}]") for i, item in enumerate(value)]
+    return {"field": field, "op": op, "value": values}
+
+
+def _check_value(value: Any, path: str) -> Any:
+    if isinstance(value, str):
+        return check_text(value, "filters")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidParameterError(
+            f"{path} is {value!r}, which JSON cannot carry", param="filters"
+        )
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    raise InvalidParameterError(
+        f"{path} must be a string, a number, a bool or None, got {type(value).__name__}",
+        param="filters",
+    )
+
+
+def filters_json(document: Mapping[str, Any]) -> str:
+    """A checked filter document as the compact JSON the query string carries."""
+    try:
+        return json.dumps(document, separators=(",", ":"), allow_nan=False)
+    except ValueError as exc:  # an int too long for Python to print
+        problem = str(exc)
+    raise InvalidParameterError(f"filters cannot be encoded as JSON ({problem})", param="filters")

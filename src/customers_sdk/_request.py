@@ -9,8 +9,17 @@ from typing import Any
 from urllib.parse import quote
 
 from ._errors import InvalidParameterError
+from ._inputs import check_text
 
-__all__ = ["ListQuery", "Query", "RequestSpec", "SearchQuery", "check_id", "id_segment"]
+__all__ = [
+    "MAX_ID_LENGTH",
+    "ListQuery",
+    "Query",
+    "RequestSpec",
+    "SearchQuery",
+    "check_id",
+    "id_segment",
+]
 
 Params = tuple[tuple[str, str], ...]
 
@@ -66,18 +75,29 @@ class SearchQuery:
 Query = ListQuery | SearchQuery
 
 
+MAX_ID_LENGTH = 255
+"""The longest id (or cursor) the SDK sends: Stripe's ids are at most 255 characters, and a
+longer one is a mistake (a whole document pasted as an id) that would only fail later."""
+
+
 def check_id(value: object, param: str = "customer_id") -> str:
-    """An id must be a non-empty string without surrounding whitespace."""
+    """An id must be a non-empty string without surrounding whitespace, at most
+    :data:`MAX_ID_LENGTH` characters, that UTF-8 can encode."""
     if not isinstance(value, str):
         raise InvalidParameterError(
             f"{param} must be a string, got {type(value).__name__}", param=param
+        )
+    if len(value) > MAX_ID_LENGTH:
+        raise InvalidParameterError(
+            f"{param} is {len(value)} characters long; ids are at most {MAX_ID_LENGTH}",
+            param=param,
         )
     if not value or value.strip() != value:
         raise InvalidParameterError(
             f"{param} must be a non-empty string without surrounding spaces, got {value!r}",
             param=param,
         )
-    return value
+    return check_text(value, param)
 
 
 def id_segment(customer_id: str) -> str:

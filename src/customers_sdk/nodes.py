@@ -35,6 +35,7 @@ from typing import Any, TypedDict, TypeVar
 from ._async_client import AsyncCustomersClient
 from ._client import CustomersClient
 from ._errors import InvalidParameterError
+from ._redact import redact_text
 from ._types import NOT_GIVEN, NotGiven
 
 __all__ = [
@@ -163,8 +164,8 @@ def _failure(exc: Exception, context: object) -> dict[str, Any]:
     if isinstance(context, Mapping):
         secrets.append(context.get("stripe_api_key"))
     for secret in secrets:
-        if isinstance(secret, str) and secret:
-            message = message.replace(secret, "[redacted]")
+        if isinstance(secret, str):
+            message = redact_text(message, secret)
     status_code = getattr(exc, "status_code", None)
     request_id = getattr(exc, "request_id", None)
     error: NodeError = {

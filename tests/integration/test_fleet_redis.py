@@ -19,6 +19,7 @@ from typing import Any
 import anyio
 import httpx
 import pytest
+import redis
 import respx
 
 from conftest import COLLECTIONS, Drive, Waits, unit_driver, wire_customer
@@ -49,6 +50,19 @@ def fresh_key() -> str:
     return f"test-{uuid.uuid4()}"
 
 
+def slots_booked_in(server: RedisServer) -> int:
+    """How many times the budget's script ran in this Redis since it started (asked over
+    loopback by the test itself): proof that the fleet booked its slots there."""
+    client = redis.Redis(host="127.0.0.1", port=server.port, socket_timeout=1.0)
+    try:
+        stats: dict[str, Any] = client.info("commandstats")
+    finally:
+        client.close()
+    return sum(
+        int(stats.get(f"cmdstat_{name}", {}).get("calls", 0)) for name in ("evalsha", "eval")
+    )
+
+
 def test_four_processes_keep_to_one_budget(redis_server: RedisServer) -> None:
     rate, each = 20.0, 8
     plan = {"url": redis_server.url, "key": fresh_key(), "rate": rate, "requests": each}
@@ -61,6 +75,7 @@ def test_four_processes_keep_to_one_budget(redis_server: RedisServer) -> None:
     assert [len(r["sent"]) for r in results] == [each] * 4
     # Four processes at 20/s each would be 80/s; one budget holds them to 20/s together.
     assert aggregate_rate(results) == pytest.approx(rate, rel=TOLERANCE)
+    assert slots_booked_in(redis_server) >= 4 * each  # the schedule lived in Redis
 
 
 def test_a_429_in_one_process_pauses_the_whole_fleet(redis_server: RedisServer) -> None:
@@ -78,6 +93,7 @@ def test_a_429_in_one_process_pauses_the_whole_fleet(redis_server: RedisServer) 
         other["released"] < refused_at + 0.8
     )  # released within the pause (else it proves nothing)
     assert other["sent"][0] >= refused_at + 0.95  # and waited it out: Retry-After 1, not 1/20 s
+    assert slots_booked_in(redis_server) >= 2  # both booked their slots in Redis
 
 
 def test_redis_killed_mid_run_fails_no_call_and_is_used_again_when_back(
@@ -102,6 +118,7 @@ def test_redis_killed_mid_run_fails_no_call_and_is_used_again_when_back(
     assert [len(r["sent"]) for r in results] == [20] * 3
     assert [r["failed"] for r in results] == [1] * 3  # one warning per process
     assert all(r["back"] >= 1 for r in results)  # and each went back to Redis
+    assert slots_booked_in(own_redis) >= 1  # the restarted server, whose stats start at 0
 
 
 # -- in-process: the sync, async and trio clients on the same Redis ------------------------------

@@ -21,7 +21,8 @@ from .._errors import (
     UnsupportedOperationError,
     error_class_for_status,
 )
-from .._request import ListQuery, Query, RequestSpec, SearchQuery
+from .._inputs import check_text
+from .._request import ListQuery, Query, RequestSpec, SearchQuery, check_id
 from .._types import WireFormat
 
 if TYPE_CHECKING:
@@ -78,19 +79,25 @@ def read_body(response: httpx.Response, shape: type[EnvelopeT], wire: WireFormat
             response.content, context=wire
         )
     except ValidationError as exc:
-        raise invalid_response(response, _describe(exc)) from exc
-    return body
+        problem = _describe(exc)
+    else:
+        return body
+    # Raised out of the `except`, so pydantic's error is neither the cause nor the context:
+    # its text quotes the offending input, which may be anything, an echoed key included.
+    raise invalid_response(response, problem)
 
 
 def _describe(exc: ValidationError) -> str:
     # include_input=False: the offending value could be anything, a secret included.
-    error = exc.errors(include_url=False, include_input=False)[0]
+    errors = exc.errors(include_url=False, include_input=False)
+    error = errors[0]
     if error["type"] == "json_invalid":
         return f"response body is not valid JSON ({error['msg']})"
     location = ".".join(str(part) for part in error["loc"])
+    more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
     if not location:
-        return f"expected a JSON object: {error['msg']}"
-    return f"unexpected response body at {location}: {error['msg']}"
+        return f"expected a JSON object: {error['msg']}{more}"
+    return f"unexpected response body at {location}: {error['msg']}{more}"
 
 
 def read_error(response: httpx.Response) -> APIError:
@@ -157,8 +164,10 @@ class Dialect:
             raise InvalidParameterError(
                 "pass starting_after or ending_before, not both", param="ending_before"
             )
-        if "email" in given and not isinstance(given["email"], str):
-            raise InvalidParameterError("email must be a string", param="email")
+        if "email" in given:
+            if not isinstance(given["email"], str):
+                raise InvalidParameterError("email must be a string", param="email")
+            check_text(given["email"], "email")
         return ListQuery(**self.check_list_extras(dict(given)))
 
     def check_list_extras(self, given: dict[str, Any]) -> dict[str, Any]:
@@ -220,15 +229,20 @@ class Dialect:
 def _check_cursor(value: object, param: str) -> None:
     if not isinstance(value, str) or not value:
         raise InvalidParameterError(f"{param} must be a non-empty customer id", param=param)
+    check_id(value, param)
 
 
 def check_fields(fields: CustomerFields) -> None:
-    """Types of create/update fields: strings or ``None``, metadata a ``dict[str, str]``."""
+    """Types of create/update fields: strings or ``None``, metadata a ``dict[str, str]``;
+    every text one UTF-8 can encode."""
     for name in ("email", "name", "phone"):
-        if name in fields and fields[name] is not None and not isinstance(fields[name], str):
-            raise InvalidParameterError(
-                f"{name} must be a string or None, got {type(fields[name]).__name__}", param=name
-            )
+        if name in fields and fields[name] is not None:
+            if not isinstance(fields[name], str):
+                raise InvalidParameterError(
+                    f"{name} must be a string or None, got {type(fields[name]).__name__}",
+                    param=name,
+                )
+            check_text(fields[name], name)
     metadata = fields.get("metadata")
     if metadata is None:
         return
@@ -240,3 +254,5 @@ def check_fields(fields: CustomerFields) -> None:
                 f"metadata must map non-empty str keys to str values, got {key!r}: {value!r}",
                 param="metadata",
             )
+        check_text(key, "metadata")
+        check_text(value, "metadata")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx
 
-from .._filters import check_filter
+from .._errors import InvalidParameterError
+from .._filters import check_filter, filters_json
+from .._inputs import check_text
 from .._request import ListQuery, Query, RequestSpec, id_segment
 from .._types import WireFormat
 from ._base import CustomerFields, Dialect, PageContent, check_fields, read_body
@@ -25,6 +26,16 @@ class CursorDialect(Dialect):
     wire = WireFormat(timestamp_unit="milliseconds")
 
     def __init__(self, collection_path: str = "/v1/customers") -> None:
+        if (
+            not isinstance(collection_path, str)
+            or not check_text(collection_path, "collection_path").isprintable()
+            or any(char in collection_path for char in "?# ")
+        ):
+            raise InvalidParameterError(
+                f"collection_path must be a URL path without a query, a fragment or spaces, "
+                f"got {collection_path!r}",
+                param="collection_path",
+            )
         if not collection_path.startswith("/"):
             collection_path = "/" + collection_path
         self.collection_path = collection_path.rstrip("/")
@@ -43,7 +54,7 @@ class CursorDialect(Dialect):
             if value is not None:
                 params.append((name, value))
         if query.filters is not None:
-            params.append(("filters", json.dumps(query.filters, separators=(",", ":"))))
+            params.append(("filters", filters_json(query.filters)))
         return RequestSpec("GET", self.collection_path, tuple(params))
 
     def read_page(self, response: httpx.Response, query: Query) -> PageContent:
