@@ -7,7 +7,7 @@ from typing import Any
 
 from ._dialect import REST_ERRORS, Context, Dialect, rest_error_body
 from ._filters import compile_filters
-from ._http import ApiError, JSONObject, Reply, int_param, reject_unknown_params
+from ._http import ApiError, JSONObject, Reply, int_param, parse_json, reject_unknown_params
 from ._listing import cursor_positions
 from ._store import CustomerRecord
 
@@ -141,7 +141,7 @@ def _json_object(context: Context) -> dict[str, Any]:
             code="unsupported_content_type",
         )  # fmt: skip
     try:
-        document = json.loads(request.body)
+        document = parse_json(request.body)
     except ValueError:
         raise ApiError(
             400, "invalid_request_error", "The request body is not valid JSON.",
