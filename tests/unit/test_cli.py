@@ -345,3 +345,33 @@ def test_quiet_walks_show_no_progress() -> None:
     assert len(out.splitlines()) == 300
     status, _, err = run("search", "--sandbox", "metadata['tier']:'gold'", "--all", "-q")
     assert (status, err) == (0, "")
+
+
+def test_a_closed_pipe_on_a_stream_without_a_file_is_quiet_too() -> None:
+    class Closed(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError
+
+    err = io.StringIO()
+    status = main(["list", "--sandbox", "--limit", "2"], out=Closed(), err=err)
+    assert (status, err.getvalue()) == (0, "")
+
+
+def test_a_terminal_too_narrow_for_the_floors_cuts_every_cell() -> None:
+    from customers_sdk import Customer
+    from customers_sdk._cli._output import write_customers
+
+    out = io.StringIO()
+    customer = Customer(id="cus_0123456789", email="someone.long@example.com")
+    write_customers([customer], "table", out, columns=["id", "email"], width=10)
+    assert out.getvalue().splitlines()[1] == "cus_0…  someo…"
+
+
+def test_list_options_reach_the_dialect() -> None:
+    status, out, _ = run("list", "--sandbox", "--created-gte", "0", "--limit", "2", "--format",
+                         "jsonl")  # fmt: skip
+    assert (status, len(out.splitlines())) == (0, 2)
+    status, out, _ = run("list", "--sandbox", "--dialect", "offset", "--include-subscriptions",
+                         "--limit", "5", "--format", "json")  # fmt: skip
+    assert status == 0
+    assert any(row["subscriptions"] for row in json.loads(out))

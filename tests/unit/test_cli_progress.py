@@ -103,3 +103,17 @@ def test_a_terminal_without_tqdm_gets_plain_lines(monkeypatch: pytest.MonkeyPatc
         list(p.track([Customer(id="cus_1")] * 2))
     assert err.getvalue().startswith("exported 2 customers in ")
     assert "\r" not in err.getvalue()
+
+
+def test_ctrl_c_while_the_bar_opens_still_ends_its_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tqdm
+
+    def drawn_then_interrupted(*args: object, file: io.StringIO, **kwargs: object) -> None:
+        file.write("\rexported: 0 customers [00:00, ? customers/s]")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(tqdm, "tqdm", drawn_then_interrupted)
+    err = _Terminal()
+    with pytest.raises(KeyboardInterrupt):
+        open_progress("exported", None, err=err, out=io.StringIO(), quiet=False)
+    assert err.getvalue().endswith("customers/s]\n")

@@ -107,15 +107,20 @@ class _Bar(Progress):
         from tqdm import tqdm
 
         super().__init__()
-        self._bar = tqdm(
-            total=total,
-            desc=verb,
-            unit=" customers",
-            file=err,
-            dynamic_ncols=True,
-            mininterval=0.2,
-            leave=True,
-        )
+        try:
+            self._bar = tqdm(
+                total=total,
+                desc=verb,
+                unit=" customers",
+                file=err,
+                dynamic_ncols=True,
+                mininterval=0.2,
+                leave=True,
+            )
+        except KeyboardInterrupt:
+            # Ctrl-C right after the bar was first drawn, before there is a bar to close.
+            err.write("\n")
+            raise
 
     def advance(self) -> None:
         self._bar.update(1)
