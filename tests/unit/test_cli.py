@@ -383,3 +383,17 @@ def test_list_options_reach_the_dialect() -> None:
                          "--limit", "5", "--format", "json")  # fmt: skip
     assert status == 0
     assert any(row["subscriptions"] for row in json.loads(out))
+
+
+def test_help_into_a_closed_pipe_ends_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    with os.fdopen(write_end, "w") as closed:
+        monkeypatch.setattr("sys.stdout", closed)
+        with pytest.raises(SystemExit) as exited:
+            main(["--version"])
+        assert exited.value.code == 0
+        closed.write("the interpreter's last flush finds /dev/null\n")
+        closed.flush()

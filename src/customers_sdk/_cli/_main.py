@@ -177,6 +177,13 @@ def _detach(out: TextIO) -> None:
     os.close(devnull)
 
 
+def _flush_quietly(out: TextIO) -> None:
+    try:
+        out.flush()
+    except BrokenPipeError:
+        _detach(out)
+
+
 def main(
     argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
@@ -191,7 +198,13 @@ def main(
     """
     out = out or sys.stdout
     err = err or sys.stderr
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit:
+        # --help or --version was printed (to sys.stdout, by argparse): `| head -1` too ends
+        # quietly, rather than with the interpreter's own complaint at exit.
+        _flush_quietly(sys.stdout)
+        raise
     try:
         status = _run(args, out, err)
         # Flushed once, here: a reader that has gone away shows up now, not at interpreter exit.
