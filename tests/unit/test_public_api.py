@@ -29,6 +29,7 @@ NOT_AT_IMPORT = {
     "ipykernel",
     "anyio",
     "trio",
+    "tqdm",
 }
 OWN_OPTIONAL = {"customers_sdk.sandbox", "customers_sdk._cli", "customers_sdk.nodes"}
 
