@@ -49,11 +49,22 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
                 await _retry.async_sleep(call.slot_wait())
                 request = call.build(self._http)
                 try:
-                    response = await self._http.send(request)
+                    response = await self._receive(call, request)
                 except httpx.RequestError as exc:
                     raise call.failed(exc) from exc
                 call.check(response)
         return response, call.info(response)
+
+    async def _receive(self, call: Call, request: httpx.Request) -> httpx.Response:
+        # Streamed, so the body is counted against the cap as it arrives (see _client).
+        streamed = await self._http.send(request, stream=True)
+        try:
+            body = call.receive(streamed)
+            async for chunk in streamed.aiter_bytes():
+                body.add(chunk)
+        finally:
+            await streamed.aclose()
+        return body.response()
 
     async def _fetch_page(
         self, query: Query, options: RequestOptions, concurrency: int

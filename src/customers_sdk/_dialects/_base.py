@@ -32,7 +32,7 @@ __all__ = ["CustomerFields", "Dialect", "PageContent", "read_body"]
 CustomerFields = Mapping[str, Any]
 """The fields of a create/update call that the caller gave (``None`` = set to null)."""
 
-_EXCERPT_CHARS = 200
+EXCERPT_CHARS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +46,7 @@ class PageContent:
 
 
 def excerpt(response: httpx.Response) -> str:
-    return response.content[:_EXCERPT_CHARS].decode("utf-8", "replace")
+    return response.content[:EXCERPT_CHARS].decode("utf-8", "replace")
 
 
 def invalid_response(response: httpx.Response, problem: str) -> ResponseValidationError:
