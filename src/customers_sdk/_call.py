@@ -39,7 +39,7 @@ import httpx
 import tenacity
 
 from . import _retry
-from ._body import DEFAULT_MAX_RESPONSE_BYTES, BodyBuffer
+from ._body import DEFAULT_MAX_RESPONSE_BYTES, BodyBuffer, masking
 from ._dialects import Dialect, read_error
 from ._dialects._base import request_id_of
 from ._errors import APIConnectionError, APITimeoutError, CustomersError, InvalidParameterError
@@ -284,7 +284,8 @@ class Call:
                 "%s %s -> 404 after an uncertain attempt: deleted", "DELETE", self.spec.path
             )
             return
-        error = read_error(response)
+        with masking(self.redact):  # a body too deep to read is quoted in the error
+            error = read_error(response)
         if self.redact(error.message) != error.message:
             error.message = self.redact(error.message)
             error.args = (error.message,)
