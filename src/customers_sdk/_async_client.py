@@ -60,8 +60,11 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
         streamed = await self._http.send(request, stream=True)
         try:
             body = call.receive(streamed)
-            async for chunk in streamed.aiter_bytes():
-                body.add(chunk)
+            if body.read_whole:  # counted as httpx reads it
+                await streamed.aread()
+            else:  # compressed: counted as it is decoded
+                async for chunk in streamed.aiter_bytes():
+                    body.add(chunk)
         finally:
             await streamed.aclose()
         return body.response()

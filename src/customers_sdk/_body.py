@@ -12,7 +12,7 @@ half-read.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from itertools import chain
 
@@ -26,7 +26,6 @@ __all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "BodyBuffer", "check_max_response_bytes
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 """32 MiB: a hundred times the largest page the dialects serve with their biggest ``limit``."""
 
-# Longer than any length a real body has: such a Content-Length is over every cap.
 _LENGTH_DIGITS = 18
 
 
@@ -57,18 +56,24 @@ def masking(redact: Callable[[str], str]) -> Iterator[None]:
 
 
 class BodyBuffer:
-    """The decoded chunks of one streamed response, up to ``limit`` bytes in all.
+    """The body of one streamed response, counted up to ``limit`` bytes as it is read.
+
+    A body sent as is (no ``Content-Encoding``, most API responses) is counted by a wrapper
+    around the response's stream while the shell calls ``read()`` (``read_whole``): httpx
+    keeps the body, nothing is copied. A compressed one is fed by the shell, chunk by decoded
+    chunk, to :meth:`add`, and :meth:`response` rebuilds the response around what was kept.
 
     Example:
         >>> streamed = httpx.Response(200, stream=httpx.ByteStream(b'{"id": "c1"}'))
         >>> body = BodyBuffer(streamed, limit=1024, redact=str)
-        >>> for chunk in streamed.iter_bytes():
-        ...     body.add(chunk)
+        >>> body.read_whole
+        True
+        >>> _ = streamed.read()
         >>> body.response().json()
         {'id': 'c1'}
     """
 
-    __slots__ = ("_chunks", "_limit", "_redact", "_size", "_streamed")
+    __slots__ = ("_chunks", "_limit", "_redact", "_size", "_streamed", "read_whole")
 
     def __init__(
         self, streamed: httpx.Response, *, limit: int | None, redact: Callable[[str], str]
@@ -78,31 +83,44 @@ class BodyBuffer:
         self._redact = redact
         self._chunks: list[bytes] = []
         self._size = 0
-        if limit is not None and "content-encoding" not in streamed.headers:
-            # Refused before a byte is read. (An encoded body's length says little about
-            # its decoded size, which is what the cap counts.)
-            declared = _declared_length(streamed.headers)
-            if declared is not None and declared > limit:
-                raise self._too_large(f"Content-Length {declared}")
+        encoded, declared = _framing(streamed.headers)
+        self.read_whole = not encoded
+        if limit is None or encoded:
+            # No cap, or a compressed body, whose length says little about its decoded size.
+            return
+        if declared is not None and declared > limit:  # refused before a byte is read
+            raise self._too_large(f"Content-Length {declared}")
+        streamed.stream = _CountedStream(streamed.stream, self)
 
     def add(self, chunk: bytes) -> None:
         """Keep one decoded chunk; a :class:`ResponseValidationError` once over the cap."""
+        self.count(chunk)
+        self._chunks.append(chunk)
+
+    def count(self, chunk: bytes) -> None:
+        """Count one chunk (and keep the first bytes, for an excerpt); raise over the cap."""
         self._size += len(chunk)
         if self._limit is not None and self._size > self._limit:
             raise self._too_large(f"over {self._limit} bytes", chunk)
-        self._chunks.append(chunk)
+        if self.read_whole and len(self._chunks) < 2:
+            self._chunks.append(chunk[:EXCERPT_CHARS])
 
     def response(self) -> httpx.Response:
         """The response with its whole body read, as ``send()`` without streaming returns it.
 
-        The body is the decoded one, so the headers that describe the encoded body go.
+        A rebuilt one holds the decoded body, so the headers that describe the encoded body go.
         """
         streamed = self._streamed
-        headers = streamed.headers
-        if "content-encoding" in headers:
-            headers = headers.copy()
-            del headers["content-encoding"]
-            headers.pop("content-length", None)
+        if self.read_whole:
+            # A transport's response may come with its body already read (httpx's
+            # MockTransport, the sandbox's): then nothing streamed through the counter.
+            content = streamed.content
+            if self._limit is not None and len(content) > self._limit:
+                raise self._too_large(f"over {self._limit} bytes", content[:EXCERPT_CHARS])
+            return streamed
+        headers = streamed.headers.copy()
+        del headers["content-encoding"]
+        headers.pop("content-length", None)
         response = httpx.Response(
             streamed.status_code,
             headers=headers,
@@ -127,8 +145,43 @@ class BodyBuffer:
         )
 
 
-def _declared_length(headers: httpx.Headers) -> int | None:
-    value = headers.get("content-length")
-    if value is None or not (value.isascii() and value.isdigit()):
-        return None  # absent or unreadable: the count while reading decides
-    return int(value) if len(value) <= _LENGTH_DIGITS else 10**_LENGTH_DIGITS
+class _CountedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response's own stream, each chunk counted by its :class:`BodyBuffer` on the way."""
+
+    def __init__(self, inner: httpx.SyncByteStream | httpx.AsyncByteStream, body: BodyBuffer):
+        self._inner = inner
+        self._body = body
+
+    def __iter__(self) -> Iterator[bytes]:
+        assert isinstance(self._inner, httpx.SyncByteStream)  # a sync client's response
+        for chunk in self._inner:
+            self._body.count(chunk)
+            yield chunk
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        assert isinstance(self._inner, httpx.AsyncByteStream)  # an async client's response
+        async for chunk in self._inner:
+            self._body.count(chunk)
+            yield chunk
+
+    def close(self) -> None:
+        assert isinstance(self._inner, httpx.SyncByteStream)
+        self._inner.close()
+
+    async def aclose(self) -> None:
+        assert isinstance(self._inner, httpx.AsyncByteStream)
+        await self._inner.aclose()
+
+
+def _framing(headers: httpx.Headers) -> tuple[bool, int | None]:
+    """Whether the body is encoded, and the length declared, in one pass over the headers
+    (each ``httpx.Headers`` lookup scans and decodes them all: a few µs a response)."""
+    encoded, declared = False, None
+    for name, value in headers.raw:
+        lowered = name.lower()
+        if lowered == b"content-encoding":
+            encoded = True
+        elif lowered == b"content-length" and value.isdigit():
+            # Longer than any real body's length: over every cap.
+            declared = int(value) if len(value) <= _LENGTH_DIGITS else 10**_LENGTH_DIGITS
+    return encoded, declared

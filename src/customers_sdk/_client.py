@@ -61,8 +61,11 @@ class CustomersClient(BaseClient[httpx.Client]):
         streamed = self._http.send(request, stream=True)
         try:
             body = call.receive(streamed)
-            for chunk in streamed.iter_bytes():
-                body.add(chunk)
+            if body.read_whole:  # counted as httpx reads it
+                streamed.read()
+            else:  # compressed: counted as it is decoded
+                for chunk in streamed.iter_bytes():
+                    body.add(chunk)
         finally:
             streamed.close()
         return body.response()

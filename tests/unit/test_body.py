@@ -115,6 +115,21 @@ def test_a_declared_length_over_the_cap_is_refused_before_reading(drive: Drive) 
     assert "Content-Length 10240000" in str(caught.value)
 
 
+def test_a_body_the_transport_had_already_read_is_measured_too(drive: Drive) -> None:
+    # httpx's MockTransport (and the sandbox's) hand over responses read in advance: nothing
+    # streams through the counter, so the whole body is measured, whatever the header says.
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=b"x" * 100, headers={"Content-Length": "5"})
+
+    http = drive.http_client(transport=httpx.MockTransport(handler))
+
+    with pytest.raises(ResponseValidationError) as caught:
+        capped(drive, "cursor", http, 50).get("c1")
+
+    assert "over 50 bytes" in str(caught.value)
+    assert caught.value.excerpt == "x" * 100
+
+
 @pytest.mark.parametrize("length", [b"9" * 40, b"12abc", b"\xb2"])  # "\xb2": superscript two
 def test_an_odd_content_length_leaves_the_count_to_decide(drive: Drive, length: bytes) -> None:
     body = Endless(chunks=3)
