@@ -1,13 +1,13 @@
 """A response body read as it streams in, never past a cap.
 
-Both clients send with ``stream=True`` and feed each decoded chunk (``iter_bytes()`` /
-``aiter_bytes()``, after gzip, deflate, brotli or zstd) to a :class:`BodyBuffer`, so a server
-that sends a huge chunked body or a small compressed bomb costs at most
-``max_response_bytes`` of buffered body instead of all of it. (Plus one decoded network read:
-httpx inflates each read whole, so a read of a gzip bomb can briefly take ~1,000 times its
-size, some 64 MiB for a 64 KiB read; a body decoding to gigabytes never gets further.) Over the
-cap, the shell closes the response: the connection is dropped, never returned to the pool
-half-read.
+Both clients send with ``stream=True`` and count the body against ``max_response_bytes`` as it
+arrives (:class:`BodyBuffer`): a body sent as is while httpx reads it, a compressed one chunk by
+decoded chunk (``iter_bytes()`` / ``aiter_bytes()``, after gzip, deflate, brotli or zstd). So a
+server that sends a huge chunked body or a small compressed bomb costs at most the cap, not the
+whole body. (Plus one decoded network read: httpx inflates each read whole, so a read of a gzip
+bomb can briefly take ~1,000 times its size, some 64 MiB for a 64 KiB read; a body decoding to
+gigabytes never gets further.) Over the cap, the shell closes the response: the connection is
+dropped, never returned to the pool half-read.
 """
 
 from __future__ import annotations
