@@ -3,16 +3,16 @@
 Both clients send with ``stream=True`` and count the body against ``max_response_bytes`` as it
 arrives (:class:`BodyBuffer`): a body sent as is while httpx reads it, a compressed one chunk by
 decoded chunk (``iter_bytes()`` / ``aiter_bytes()``, after gzip, deflate, brotli or zstd). So a
-server that sends a huge chunked body or a small compressed bomb costs at most the cap, not the
-whole body. (Plus one decoded network read: httpx inflates each read whole, so a read of a gzip
-bomb can briefly take ~1,000 times its size, some 64 MiB for a 64 KiB read; a body decoding to
-gigabytes never gets further.) Over the cap, the shell closes the response: the connection is
-dropped, never returned to the pool half-read.
+server that sends a huge chunked body or a small compressed bomb costs the cap, not the whole
+body. (Plus one decoded piece: httpx inflates each piece of a compressed body it reads whole, so
+the pieces are kept small, 4 KiB, which deflate turns into 4 MiB at most; a network read is up to
+64 KiB.) Over the cap, the shell closes the response: the connection is dropped, never returned
+to the pool half-read.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain
 
@@ -27,6 +27,9 @@ DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 """32 MiB: a hundred times the largest page the dialects serve with their biggest ``limit``."""
 
 _LENGTH_DIGITS = 18
+# Compressed bodies reach httpx's decoder in pieces this big: deflate inflates at most ~1,032
+# times, so one piece decodes to 4 MiB at most.
+_RAW_PIECE = 4096
 
 
 def check_max_response_bytes(value: object) -> int | None:
@@ -85,12 +88,12 @@ class BodyBuffer:
         self._size = 0
         encoded, declared = _framing(streamed.headers)
         self.read_whole = not encoded
-        if limit is None or encoded:
-            # No cap, or a compressed body, whose length says little about its decoded size.
+        if limit is None:
             return
-        if declared is not None and declared > limit:  # refused before a byte is read
-            raise self._too_large(f"Content-Length {declared}")
-        streamed.stream = _CountedStream(streamed.stream, self)
+        # A compressed body's length says little about its decoded size, which is what counts.
+        if not encoded and declared is not None and declared > limit:
+            raise self._too_large(f"Content-Length {declared}")  # before a byte is read
+        streamed.stream = _WatchedStream(streamed.stream, self)
 
     def add(self, chunk: bytes) -> None:
         """Keep one decoded chunk; a :class:`ResponseValidationError` once over the cap."""
@@ -104,6 +107,17 @@ class BodyBuffer:
             raise self._too_large(f"over {self._limit} bytes", chunk)
         if self.read_whole and len(self._chunks) < 2:
             self._chunks.append(chunk[:EXCERPT_CHARS])
+
+    def pieces(self, raw: bytes) -> Sequence[bytes]:
+        """One raw chunk of the response as its stream passes it on: counted, when the body is
+        sent as is; cut in small pieces, when compressed, since httpx inflates each piece it
+        reads whole (a 64 KiB read of a gzip bomb would inflate to 64 MiB at once)."""
+        if self.read_whole:
+            self.count(raw)
+            return (raw,)
+        if len(raw) <= _RAW_PIECE:
+            return (raw,)
+        return [raw[start : start + _RAW_PIECE] for start in range(0, len(raw), _RAW_PIECE)]
 
     def response(self) -> httpx.Response:
         """The response with its whole body read, as ``send()`` without streaming returns it.
@@ -145,8 +159,8 @@ class BodyBuffer:
         )
 
 
-class _CountedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A response's own stream, each chunk counted by its :class:`BodyBuffer` on the way."""
+class _WatchedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response's own stream, each raw chunk passed through :meth:`BodyBuffer.pieces`."""
 
     def __init__(self, inner: httpx.SyncByteStream | httpx.AsyncByteStream, body: BodyBuffer):
         self._inner = inner
@@ -154,15 +168,14 @@ class _CountedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
 
     def __iter__(self) -> Iterator[bytes]:
         assert isinstance(self._inner, httpx.SyncByteStream)  # a sync client's response
-        for chunk in self._inner:
-            self._body.count(chunk)
-            yield chunk
+        for raw in self._inner:
+            yield from self._body.pieces(raw)
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         assert isinstance(self._inner, httpx.AsyncByteStream)  # an async client's response
-        async for chunk in self._inner:
-            self._body.count(chunk)
-            yield chunk
+        async for raw in self._inner:
+            for piece in self._body.pieces(raw):
+                yield piece
 
     def close(self) -> None:
         assert isinstance(self._inner, httpx.SyncByteStream)

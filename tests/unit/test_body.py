@@ -156,17 +156,21 @@ def test_the_cap_counts_decompressed_bytes(drive: Drive) -> None:
     assert "over 1048576 bytes" in str(caught.value)
 
 
-def test_a_gzip_body_under_the_cap_reads_as_usual(drive: Drive) -> None:
-    page = page_body("stripe", [wire_customer("stripe", 1)], has_more=False)
-    zipped = gzip.compress(httpx.Response(200, json=page).content)
-    headers = {"Content-Encoding": "gzip", "Request-Id": "req_gz"}
-    raw = httpx.Response(200, headers=headers, content=zipped)
-    http = drive.http_client(transport=httpx.MockTransport(lambda request: raw))
+@pytest.mark.parametrize("customers", [1, 300])  # 300: compressed, still over 4 KiB
+def test_a_gzip_body_under_the_cap_reads_as_usual(drive: Drive, customers: int) -> None:
+    items = [wire_customer("stripe", index) for index in range(customers)]
+    zipped = gzip.compress(
+        httpx.Response(200, json=page_body("stripe", items, has_more=False)).content
+    )
+    # One raw chunk, as it would come off the socket (not read in advance).
+    body = Endless(chunks=1, head=zipped)
+    http = body.respond(drive, 200, **{"Content-Encoding": "gzip", "Request-Id": "req_gz"})
 
     first = capped(drive, "stripe", http, 1024 * 1024).first_page()
 
-    assert first.ids == ["cus_0001"]
+    assert first.ids == [item["id"] for item in items]
     assert first.response_info.request_id == "req_gz"
+    assert customers == 1 or len(zipped) > 4096
 
 
 def test_no_cap_with_none(drive: Drive) -> None:
