@@ -49,13 +49,27 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
                 await _retry.async_sleep(await call.aslot_wait())
                 request = call.build(self._http)
                 try:
-                    response = await self._http.send(request)
+                    response = await self._receive(call, request)
                 except httpx.RequestError as exc:
                     raise call.failed(exc) from exc
                 if response.status_code == 429:  # the whole budget waits, not this call only
                     await call.apause_budget(response)
                 call.check(response)
         return response, call.info(response)
+
+    async def _receive(self, call: Call, request: httpx.Request) -> httpx.Response:
+        # Streamed, so the body is counted against the cap as it arrives (see _client).
+        streamed = await self._http.send(request, stream=True)
+        try:
+            body = call.receive(streamed)
+            if body.read_whole:  # counted as httpx reads it
+                await streamed.aread()
+            else:  # compressed: counted as it is decoded
+                async for chunk in streamed.aiter_bytes():
+                    body.add(chunk)
+        finally:
+            await streamed.aclose()
+        return body.response()
 
     async def _fetch_page(
         self, query: Query, options: RequestOptions, concurrency: int

@@ -4,15 +4,15 @@ reading results. :class:`CustomersClient` and :class:`AsyncCustomersClient` only
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
+from ._body import DEFAULT_MAX_RESPONSE_BYTES, check_max_response_bytes, masking
 from ._call import Settings, to_timeout
 from ._dialects import CursorDialect, Dialect, OffsetDialect, PageContent, StripeDialect
-from ._errors import CustomersError, InvalidParameterError
+from ._errors import InvalidParameterError
 from ._filters import FilterLike
 from ._fleet import choose_limiter
 from ._inputs import (
@@ -58,6 +58,7 @@ class BaseClient(Generic[HttpT]):
         retry_policy: RetryPolicy | None = None,
         rate_limit_url: str | None = None,
         rate_limit_key: str | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         setup_from_env()
         key = api_key if api_key is not None else os.environ.get(dialect.api_key_env)
@@ -101,6 +102,7 @@ class BaseClient(Generic[HttpT]):
                 api_key=key,
             ),
             policy=retry_policy or RetryPolicy(),
+            max_response_bytes=check_max_response_bytes(max_response_bytes),
         )
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else self._new_http()
@@ -123,6 +125,7 @@ class BaseClient(Generic[HttpT]):
         http_client: HttpT | None = None,
         default_headers: Mapping[str, str] | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         stripe_version: str | None = None,
         stripe_account: str | None = None,
     ) -> Self:
@@ -151,6 +154,7 @@ class BaseClient(Generic[HttpT]):
             http_client=http_client,
             default_headers=headers,
             retry_policy=retry_policy,
+            max_response_bytes=max_response_bytes,
         )
 
     @classmethod
@@ -167,6 +171,7 @@ class BaseClient(Generic[HttpT]):
         http_client: HttpT | None = None,
         default_headers: Mapping[str, str] | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> Self:
         """A client for the offset-paginated public customers API (``list`` only).
 
@@ -187,6 +192,7 @@ class BaseClient(Generic[HttpT]):
             http_client=http_client,
             default_headers=default_headers,
             retry_policy=retry_policy,
+            max_response_bytes=max_response_bytes,
         )
 
     @classmethod
@@ -204,6 +210,7 @@ class BaseClient(Generic[HttpT]):
         http_client: HttpT | None = None,
         default_headers: Mapping[str, str] | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> Self:
         """A client for the JSON customers API with cursors and filters.
 
@@ -224,6 +231,7 @@ class BaseClient(Generic[HttpT]):
             http_client=http_client,
             default_headers=default_headers,
             retry_policy=retry_policy,
+            max_response_bytes=max_response_bytes,
         )
 
     # -- the pure half of each operation ------------------------------------------------------
@@ -288,7 +296,7 @@ class BaseClient(Generic[HttpT]):
         self, query: Query, response: httpx.Response
     ) -> tuple[PageContent, Query | None]:
         dialect = self._settings.dialect
-        with self._redacting():  # the next query too: a walk that stops advancing quotes ids
+        with masking(self._settings.scrub):  # the next query too: a stalled walk quotes ids
             content = dialect.read_page(response, query)
             return content, dialect.next_query(query, content)
 
@@ -325,7 +333,7 @@ class BaseClient(Generic[HttpT]):
         return dialect.build_delete(customer_id)
 
     def _customer(self, response: httpx.Response, info: ResponseInfo) -> Customer:
-        with self._redacting():
+        with masking(self._settings.scrub):
             customer = self._settings.dialect.read_customer(response)
         customer._response_info = info
         return customer
@@ -342,16 +350,6 @@ class BaseClient(Generic[HttpT]):
         customer = self._customer(response, info)
         customer.deleted = True  # seed 003's DELETE returns the object without the flag
         return customer
-
-    @contextmanager
-    def _redacting(self) -> Iterator[None]:
-        # An unreadable body is quoted in the error; a server that echoes the key must not
-        # make us print it.
-        try:
-            yield
-        except CustomersError as exc:
-            self._settings.scrub(exc)
-            raise
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(dialect={self.dialect!r}, base_url={self.base_url!r})"

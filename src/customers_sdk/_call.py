@@ -39,6 +39,7 @@ import httpx
 import tenacity
 
 from . import _retry
+from ._body import DEFAULT_MAX_RESPONSE_BYTES, BodyBuffer, masking
 from ._dialects import Dialect, read_error
 from ._dialects._base import request_id_of
 from ._errors import APIConnectionError, APITimeoutError, CustomersError, InvalidParameterError
@@ -98,6 +99,7 @@ class Settings:
     limiter: Limiter | None = None
     policy: _retry.RetryPolicy = field(default_factory=_retry.RetryPolicy)
     clock: Callable[[], float] = time.monotonic
+    max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES
 
     @staticmethod
     def base_headers(api_key: str, extra: Mapping[str, str] | None) -> dict[str, str]:
@@ -140,7 +142,8 @@ class Call:
         ...     with attempt:
         ...         _retry.sleep(call.slot_wait())
         ...         try:
-        ...             response = http.send(call.build(http))
+        ...             # sent with stream=True, the body fed to call.receive(); see _client
+        ...             response = receive(http, call.build(http))
         ...         except httpx.RequestError as exc:
         ...             raise call.failed(exc) from exc
         ...         call.check(response)
@@ -314,6 +317,11 @@ class Call:
             timeout=timeout,
         )
 
+    def receive(self, streamed: httpx.Response) -> BodyBuffer:
+        """Where the shell puts the body of a response sent with ``stream=True``."""
+        limit = self.settings.max_response_bytes
+        return BodyBuffer(streamed, limit=limit, redact=self.redact)
+
     def check(self, response: httpx.Response) -> None:
         """Log the attempt; raise the typed error for a non-2xx status."""
         self._log(response.status_code, response)
@@ -326,7 +334,8 @@ class Call:
                 "%s %s -> 404 after an uncertain attempt: deleted", "DELETE", self.spec.path
             )
             return
-        error = read_error(response)
+        with masking(self.settings.scrub):  # a body too deep to read is quoted in the error
+            error = read_error(response)
         self.settings.scrub(error)
         error.retry_after = _retry.parse_retry_after(response.headers)
         verdict = _retry.should_retry_header(response.headers)

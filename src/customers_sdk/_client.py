@@ -49,13 +49,28 @@ class CustomersClient(BaseClient[httpx.Client]):
                 _retry.sleep(call.slot_wait())
                 request = call.build(self._http)
                 try:
-                    response = self._http.send(request)
+                    response = self._receive(call, request)
                 except httpx.RequestError as exc:
                     raise call.failed(exc) from exc
                 if response.status_code == 429:  # the whole budget waits, not this call only
                     call.pause_budget(response)
                 call.check(response)
         return response, call.info(response)
+
+    def _receive(self, call: Call, request: httpx.Request) -> httpx.Response:
+        # Streamed, so the body is counted against the cap as it arrives; closing it
+        # early (over the cap) drops the connection instead of pooling it half-read.
+        streamed = self._http.send(request, stream=True)
+        try:
+            body = call.receive(streamed)
+            if body.read_whole:  # counted as httpx reads it
+                streamed.read()
+            else:  # compressed: counted as it is decoded
+                for chunk in streamed.iter_bytes():
+                    body.add(chunk)
+        finally:
+            streamed.close()
+        return body.response()
 
     def _fetch_page(
         self, query: Query, options: RequestOptions, concurrency: int

@@ -11,10 +11,15 @@ import pytest
 
 from customers_sdk import (
     APIConnectionError,
+    APIError,
     APITimeoutError,
     AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
     InvalidParameterError,
     RateLimitError,
+    UnprocessableEntityError,
 )
 from customers_sdk._call import Call, Settings
 from customers_sdk._dialects import CursorDialect, StripeDialect
@@ -64,9 +69,24 @@ def response(code: int, **headers: str) -> httpx.Response:
     return httpx.Response(code, json=body, headers=headers)
 
 
+# The class each status must raise, written out rather than asked of the SDK.
+KIND_BY_STATUS: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+    500: InternalServerError,
+    503: InternalServerError,
+}
+
+
 def raised_by(call: Call, reply: httpx.Response) -> Any:
-    with pytest.raises(Exception) as caught:  # noqa: PT011 - the type is what we check
+    """What ``call.check(reply)`` raised: exactly the class of the reply's status."""
+    kind = KIND_BY_STATUS[reply.status_code]
+    with pytest.raises(kind) as caught:
         call.check(reply)
+    assert type(caught.value) is kind
     return caught.value
 
 

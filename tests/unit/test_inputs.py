@@ -130,10 +130,11 @@ def test_the_cli_reports_a_broken_key_in_one_line_without_it(
     else:
         clean_environment.setenv("STRIPE_API_KEY", API_KEY + "\n")
     out, err = io.StringIO(), io.StringIO()
-    assert main(argv, out=out, err=err) == 1
+    assert main(argv, out=out, err=err) == 2  # a usage error: the key given is malformed
     lines = err.getvalue().splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith("error: InvalidParameterError: ")
+    assert lines[0].startswith("customers: error: ")
+    assert "line feed" in lines[0]
     assert SECRET_PART not in err.getvalue()
     assert not waits.seconds  # nothing was tried, so nothing was retried
 

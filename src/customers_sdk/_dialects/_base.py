@@ -6,13 +6,13 @@ queries to :class:`RequestSpec` and from ``httpx.Response`` to models. No I/O ha
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 import httpx
 from pydantic import ValidationError
+from pydantic_core import from_json
 
 from .._errors import (
     APIError,
@@ -33,7 +33,9 @@ __all__ = ["CustomerFields", "Dialect", "PageContent", "read_body"]
 CustomerFields = Mapping[str, Any]
 """The fields of a create/update call that the caller gave (``None`` = set to null)."""
 
-_EXCERPT_CHARS = 200
+EXCERPT_CHARS = 200
+# How pydantic-core's parser says a body is nested past its limit.
+_TOO_DEEP = "recursion limit exceeded"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +49,7 @@ class PageContent:
 
 
 def excerpt(response: httpx.Response) -> str:
-    return response.content[:_EXCERPT_CHARS].decode("utf-8", "replace")
+    return response.content[:EXCERPT_CHARS].decode("utf-8", "replace")
 
 
 def invalid_response(response: httpx.Response, problem: str) -> ResponseValidationError:
@@ -103,8 +105,12 @@ def _describe(exc: ValidationError) -> str:
 def read_error(response: httpx.Response) -> APIError:
     """Map an error response of any dialect to the typed :class:`APIError` for its status."""
     try:
-        body: Any = json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+        # pydantic-core's parser, as for every other body: its nesting limit turns a hostile
+        # 100,000-deep body into an error, where json.loads would exhaust the stack.
+        body: Any = from_json(response.content)
+    except ValueError as exc:
+        if _TOO_DEEP in str(exc):
+            raise invalid_response(response, f"response body is not valid JSON ({exc})") from exc
         body = excerpt(response)
     message, code, param = None, None, None
     if isinstance(body, dict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 import httpx
@@ -11,9 +12,24 @@ from .._filters import check_filter, filters_json
 from .._inputs import check_text
 from .._request import ListQuery, Query, RequestSpec, id_segment
 from .._types import WireFormat
-from ._base import CustomerFields, Dialect, PageContent, check_fields, read_body
+from ._base import (
+    CustomerFields,
+    Dialect,
+    PageContent,
+    check_fields,
+    invalid_response,
+    read_body,
+)
 
 __all__ = ["CursorDialect"]
+
+# Epoch seconds read as milliseconds land before this (1e11 ms): no cursor customer was
+# created in 1970-1973, every Stripe customer's `created` (seconds) reads as such a date.
+_SECONDS_READ_AS_MS = datetime.fromtimestamp(1e8, timezone.utc)
+
+
+def _in_seconds(created_at: datetime | None) -> bool:
+    return created_at is not None and created_at < _SECONDS_READ_AS_MS
 
 
 class CursorDialect(Dialect):
@@ -58,9 +74,20 @@ class CursorDialect(Dialect):
         return RequestSpec("GET", self.collection_path, tuple(params))
 
     def read_page(self, response: httpx.Response, query: Query) -> PageContent:
-        from ._envelopes import ListEnvelope
+        from ._envelopes import CursorEnvelope
 
-        body = read_body(response, ListEnvelope, self.wire)
+        body = read_body(response, CursorEnvelope, self.wire)
+        if isinstance(body.url, str) and any(_in_seconds(c.created_at) for c in body.data):
+            # A Stripe list (it names its `url`; its `created` is in seconds) read as this
+            # dialect's would put every customer in 1970: refuse it.
+            raise invalid_response(
+                response,
+                f"this looks like a Stripe list (url {body.url[:100]!r}, timestamps in seconds), "
+                "not the cursor dialect's: point base_url and collection_path at the cursor API "
+                f"(collection_path is {self.collection_path!r}; the sandbox serves the cursor "
+                "API under /rest: base_url='http://HOST:PORT/rest'), or read this one with "
+                "CustomersClient.stripe()",
+            )
         return PageContent(body.data, body.has_more)
 
     def _item(self, customer_id: str) -> str:
