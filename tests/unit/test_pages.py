@@ -248,6 +248,7 @@ def test_filters_are_carried_to_every_page(
 
 
 # -- offset concurrency ---------------------------------------------------------------------
+@pytest.mark.parametrize("drive", ["sync", "async", "trio"], indirect=True)
 @pytest.mark.parametrize(
     ("count", "limit", "concurrency"), [(23, 5, 4), (20, 5, 4), (23, 3, 2), (3, 5, 4), (0, 5, 4)]
 )
