@@ -263,7 +263,7 @@ class BaseClient(Generic[HttpT]):
         dialect = self._settings.dialect
         with self._redacting():
             content = dialect.read_page(response, query)
-        return content, dialect.next_query(query, content)
+            return content, dialect.follow(query, content, response)
 
     def _spec(
         self,

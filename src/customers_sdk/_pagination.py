@@ -6,7 +6,8 @@ Iterating a page walks every item of every later page, lazily. A list started wi
 first), as stripe-python does. Offset pages can fetch the pages ahead concurrently, because the
 first page's ``total`` says which offsets exist; the plan is drawn only as far as the window of
 requests in flight, and the first page that says it is the last ends the walk, so a lying
-``total`` costs at most a window of requests.
+``total`` costs at most a window of requests. Every next query comes from
+``Dialect.follow``, which raises when a page would not move the walk on.
 """
 
 from __future__ import annotations

@@ -7,18 +7,168 @@ fails fast instead of hanging the suite.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
+import httpx
 import pytest
 import respx
 from test_pages import FakeList
 
-from conftest import COLLECTIONS, Drive, unit_driver
+from conftest import COLLECTIONS, DIALECTS, Drive, page_body, unit_driver, wire_customer
+from customers_sdk import Customer, ResponseValidationError
 from customers_sdk._request import ListQuery
 
 CURSOR_DIALECTS = ("stripe", "cursor")
 ANY_DRIVE = ["sync", "async", "trio"]
 SEARCH = f"{COLLECTIONS['stripe']}/search"
+
+
+class Hostile:
+    """An endpoint answering every request with ``answer(params)``, at most ``cap`` times."""
+
+    def __init__(self, answer: Callable[[httpx.QueryParams], dict[str, Any]], cap: int = 30):
+        self.answer = answer
+        self.cap = cap
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if len(self.requests) > self.cap:
+            raise AssertionError(f"the walk went on for {self.cap} requests")
+        return httpx.Response(200, json=self.answer(request.url.params))
+
+    def sent(self, name: str) -> list[str | None]:
+        return [request.url.params.get(name) for request in self.requests]
+
+
+def _walk_until_stalled(walk: Iterable[Customer]) -> tuple[list[str], ResponseValidationError]:
+    seen: list[str] = []
+
+    def walk_on() -> None:
+        seen.extend(customer.id for customer in walk)
+
+    with pytest.raises(ResponseValidationError, match="the walk would not advance") as caught:
+        walk_on()
+    assert caught.value.status_code == 200
+    assert caught.value.excerpt.startswith("{")
+    return seen, caught.value
+
+
+# -- cursors and tokens that repeat ---------------------------------------------------------
+@pytest.mark.parametrize("drive", ANY_DRIVE, indirect=True)
+@pytest.mark.parametrize("dialect", CURSOR_DIALECTS)
+@pytest.mark.parametrize("concurrency", [1, 2])
+@pytest.mark.parametrize("backward", [False, True], ids=["forward", "backward"])
+def test_a_cursor_that_repeats_is_an_error(
+    drive: Drive,
+    mock_api: respx.MockRouter,
+    dialect: str,
+    concurrency: int,
+    backward: bool,
+) -> None:
+    # The issue's reproducer: the same customer on every page, always "more to come".
+    stuck = wire_customer(dialect, 0)
+    fake = Hostile(lambda _: page_body(dialect, [stuck], has_more=True))
+    mock_api.get(COLLECTIONS[dialect]).mock(side_effect=fake)
+    start = {"ending_before": "cus_later"} if backward else {}
+    walk = unit_driver(drive, dialect).iterate(limit=1, concurrency=concurrency, **start)
+
+    seen, _ = _walk_until_stalled(walk)
+
+    assert seen == [stuck["id"]]
+    cursor = "ending_before" if backward else "starting_after"
+    assert fake.sent(cursor) == [start.get(cursor), stuck["id"]]
+
+
+@pytest.mark.parametrize("drive", ANY_DRIVE, indirect=True)
+@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize("concurrency", [1, 2])
+def test_an_empty_page_claiming_more_is_an_error(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str, concurrency: int
+) -> None:
+    fake = FakeList(dialect, 4, always_more=True)
+    mock_api.get(COLLECTIONS[dialect]).mock(side_effect=fake)
+    walk = unit_driver(drive, dialect).iterate(limit=2, concurrency=concurrency)
+
+    seen, error = _walk_until_stalled(walk)
+
+    assert "empty but has_more" in str(error)
+    # Pages 1 and 2 hold the customers; page 3 is empty though it says has_more: no page 4.
+    assert seen == fake.ids
+    assert len(fake.requests) == 3
+
+
+@pytest.mark.parametrize("dialect", CURSOR_DIALECTS)
+def test_a_page_ending_on_the_cursor_sent_is_an_error(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str
+) -> None:
+    before, cursor = wire_customer(dialect, 0), wire_customer(dialect, 1)
+    fake = Hostile(lambda _: page_body(dialect, [before, cursor], has_more=True))
+    mock_api.get(COLLECTIONS[dialect]).mock(side_effect=fake)
+    with pytest.raises(ResponseValidationError, match="own cursor"):
+        unit_driver(drive, dialect).first_page(starting_after=cursor["id"])
+    assert len(fake.requests) == 1
+
+
+def _search_body(items: list[dict[str, Any]], *, more: bool, token: str | None) -> dict[str, Any]:
+    return {"object": "search_result", "data": items, "has_more": more, "next_page": token}
+
+
+def test_a_search_token_that_repeats_is_an_error(drive: Drive, mock_api: respx.MockRouter) -> None:
+    stuck = wire_customer("stripe", 0)
+    fake = Hostile(lambda _: _search_body([stuck], more=True, token="tok_same"))
+    mock_api.get(SEARCH).mock(side_effect=fake)
+
+    seen, _ = _walk_until_stalled(unit_driver(drive, "stripe").search("name:'x'", limit=1))
+
+    assert seen == [stuck["id"]]
+    assert fake.sent("page") == [None, "tok_same"]
+
+
+def test_an_empty_search_page_with_more_is_an_error(
+    drive: Drive, mock_api: respx.MockRouter
+) -> None:
+    fake = Hostile(lambda params: _search_body([], more=True, token=f"tok_{len(fake.requests)}"))
+    mock_api.get(SEARCH).mock(side_effect=fake)
+    with pytest.raises(ResponseValidationError, match="empty"):
+        unit_driver(drive, "stripe").search("name:'x'")
+    assert len(fake.requests) == 1
+
+
+def test_a_search_page_without_more_ends_the_walk_despite_a_token(
+    drive: Drive, mock_api: respx.MockRouter
+) -> None:
+    only = wire_customer("stripe", 0)
+    fake = Hostile(lambda _: _search_body([only], more=False, token="tok_stray"))
+    mock_api.get(SEARCH).mock(side_effect=fake)
+    driver = unit_driver(drive, "stripe")
+    assert [c.id for c in driver.search_all("name:'x'")] == [only["id"]]
+    page = driver.search("name:'x'")
+    assert page.next_page() is None
+    assert fake.sent("page") == [None, None]
+
+
+# -- offsets that do not advance ----------------------------------------------------------------
+@pytest.mark.parametrize("drive", ANY_DRIVE, indirect=True)
+@pytest.mark.parametrize("concurrency", [1, 3])
+def test_an_offset_that_does_not_advance_is_an_error(
+    drive: Drive, mock_api: respx.MockRouter, concurrency: int
+) -> None:
+    # Whatever offset is asked for, the server sends the first customer again.
+    first = wire_customer("offset", 0)
+    fake = Hostile(
+        lambda _: page_body("offset", [first], has_more=True, offset=0, limit=1, total=10**9)
+    )
+    mock_api.get(COLLECTIONS["offset"]).mock(side_effect=fake)
+    walk = unit_driver(drive, "offset").iterate(limit=1, concurrency=concurrency)
+
+    seen, error = _walk_until_stalled(walk)
+
+    assert seen == [first["id"]]
+    assert "offset" in str(error)
+    # Sequential: the first page and the one that stalled; concurrent: at most a window more.
+    assert 2 <= len(fake.requests) <= 2 + 2 * concurrency
 
 
 # -- a lying total ---------------------------------------------------------------------------
