@@ -7,6 +7,7 @@ fails fast instead of hanging the suite.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -16,7 +17,7 @@ import respx
 from test_pages import FakeList
 
 from conftest import COLLECTIONS, DIALECTS, Drive, page_body, unit_driver, wire_customer
-from customers_sdk import Customer, ResponseValidationError
+from customers_sdk import Customer, CustomersClient, ResponseValidationError
 from customers_sdk._request import ListQuery
 
 CURSOR_DIALECTS = ("stripe", "cursor")
@@ -225,3 +226,38 @@ def test_an_over_reported_total_adds_no_pages_nor_requests_past_the_window(
     # The first page, the window of four (3, 6, 9, 12) and one queued as each of pages 3 and
     # 6 came in (15, 18); nothing after the walk ended.
     assert {0, 3, 6} <= set(offsets) <= {0, 3, 6, 9, 12, 15, 18}
+
+
+# -- a prefetch left running after break ---------------------------------------------------
+@pytest.mark.parametrize("dialect", CURSOR_DIALECTS)
+@pytest.mark.parametrize("drive", ["sync"], indirect=True)
+def test_breaking_out_of_a_prefetching_walk_stops_the_prefetch(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str
+) -> None:
+    fake = FakeList(dialect, 30)
+    prefetching = threading.Event()
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("starting_after") is not None:
+            prefetching.set()
+        return fake(request)
+
+    mock_api.get(COLLECTIONS[dialect]).mock(side_effect=answer)
+    client = unit_driver(drive, dialect).client
+    assert isinstance(client, CustomersClient)
+    seen = []
+    for customer in client.list(limit=3, concurrency=2):
+        seen.append(customer.id)
+        # The prefetch is out when we stop (bounded: fails rather than hangs).
+        assert prefetching.wait(timeout=10)
+        break
+    sent_at_break = len(fake.requests)
+    prefetchers = [t for t in threading.enumerate() if t.name.startswith("customers-sdk-prefetch")]
+    for thread in prefetchers:
+        thread.join(timeout=10)  # a prefetch left running gets the time to send
+
+    assert seen == fake.ids[:1]
+    # The walk waited for the prefetch that was out, so it ended when the break did.
+    assert prefetchers == []
+    assert sent_at_break == len(fake.requests) == 2
+    assert fake.sent("starting_after") == [None, fake.ids[2]]
