@@ -334,16 +334,24 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
         # in the background. Pages are read afterwards, in order, as in the other walks.
         import anyio  # comes with httpx; loaded only by async callers
 
-        async def fetch_one(into: dict[int, Exchange], index: int, query: Query) -> None:
-            into[index] = await self._send(query)
+        async def fetch_one(
+            into: dict[int, Exchange | Exception], index: int, query: Query
+        ) -> None:
+            try:
+                into[index] = await self._send(query)
+            except Exception as exc:  # raised below, in order: the group would wrap it in a group
+                into[index] = exc
 
         for batch in _batches(planned, self._concurrency):
-            exchanges: dict[int, Exchange] = {}
+            exchanges: dict[int, Exchange | Exception] = {}
             async with anyio.create_task_group() as group:
                 for index, query in enumerate(batch):
                     group.start_soon(fetch_one, exchanges, index, query)
             for index, query in enumerate(batch):
-                yield self._read(query, exchanges[index])
+                sent = exchanges[index]
+                if isinstance(sent, Exception):
+                    raise sent
+                yield self._read(query, sent)
 
     def __aiter__(self) -> AsyncGenerator[ItemT, None]:
         return _walk_items(self)

@@ -17,7 +17,7 @@ import respx
 from test_pages import FakeList
 
 from conftest import COLLECTIONS, DIALECTS, Drive, page_body, unit_driver, wire_customer
-from customers_sdk import Customer, CustomersClient, ResponseValidationError
+from customers_sdk import Customer, CustomersClient, InternalServerError, ResponseValidationError
 from customers_sdk._request import ListQuery
 
 CURSOR_DIALECTS = ("stripe", "cursor")
@@ -261,3 +261,30 @@ def test_breaking_out_of_a_prefetching_walk_stops_the_prefetch(
     assert prefetchers == []
     assert sent_at_break == len(fake.requests) == 2
     assert fake.sent("starting_after") == [None, fake.ids[2]]
+
+
+# -- an error status in a concurrent walk ---------------------------------------------------
+@pytest.mark.parametrize("drive", ANY_DRIVE, indirect=True)
+def test_an_error_in_a_concurrent_offset_walk_is_raised_as_itself_in_order(
+    drive: Drive, mock_api: respx.MockRouter
+) -> None:
+    fake = FakeList("offset", 30)
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("offset") == "9":
+            fake.requests.append(request)
+            return httpx.Response(500, json={"error": "boom"})
+        return fake(request)
+
+    mock_api.get(COLLECTIONS["offset"]).mock(side_effect=answer)
+    seen: list[str] = []
+
+    def walk_on() -> None:
+        walk = unit_driver(drive, "offset").iterate(limit=3, concurrency=3)
+        seen.extend(customer.id for customer in walk)
+
+    # Not an ExceptionGroup from trio's task group: the SDK's own error, after the pages
+    # before the one that failed.
+    with pytest.raises(InternalServerError):
+        walk_on()
+    assert seen == fake.ids[:9]
