@@ -22,6 +22,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._dialects import PageContent
+from ._errors import ResponseValidationError
 from ._request import ListQuery, Query
 from ._types import ResponseInfo
 
@@ -67,11 +68,32 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
         self._concurrency = concurrency
         self._send = send
         self._read = read
+        # Brent's cycle check over the walk's queries: (the query compared against, the steps
+        # before it moves to a later one, the steps taken); see _followed_by.
+        self._lap: tuple[Query | None, int, int] = (query, 1, 0)
 
     @property
     def next_page_query(self) -> Query | None:
         """The query the next page will be fetched with (``None``: this is the last page)."""
         return self._next_query
+
+    def _followed_by(self, page: PageT) -> PageT:
+        """``page``, read after this one, unless its next query returns to an earlier page's
+        (A, B, A, …): the dialect sees one page, this sees the walk, in constant memory."""
+        seen, power, steps = self._lap
+        after: _BasePage[ItemT, SentT, PageT] = page  # type: ignore[assignment]
+        if after._next_query is not None and after._next_query == seen:
+            info = after.response_info
+            assert info is not None  # every page read from a response has it
+            raise ResponseValidationError(
+                "the next page would be asked for with an earlier page's cursor: the walk "
+                "would not advance",
+                status_code=info.status_code,
+                request_id=info.request_id,
+            )
+        steps += 1
+        after._lap = (after._next_query, power * 2, 0) if steps == power else (seen, power, steps)
+        return page
 
     def _in_walk_order(self) -> list[ItemT]:
         if isinstance(self.query, ListQuery) and self.query.backward:
@@ -165,7 +187,7 @@ class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
             >>> second = client.list(limit=10).next_page()  # doctest: +SKIP
         """
         query = self._next_query
-        return None if query is None else self._read(query, self._send(query))
+        return None if query is None else self._followed_by(self._read(query, self._send(query)))
 
     def iter_pages(self) -> Iterator[Page[ItemT]]:
         """This page, then each following page, fetched as you go.
@@ -247,7 +269,9 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
             >>> second = await (await client.list(limit=10)).next_page()  # doctest: +SKIP
         """
         query = self._next_query
-        return None if query is None else self._read(query, await self._send(query))
+        if query is None:
+            return None
+        return self._followed_by(self._read(query, await self._send(query)))
 
     async def iter_pages(self) -> AsyncGenerator[AsyncPage[ItemT], None]:
         """This page, then each following page, fetched as you go.

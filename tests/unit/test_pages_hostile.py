@@ -43,7 +43,9 @@ class Hostile:
         return [request.url.params.get(name) for request in self.requests]
 
 
-def _walk_until_stalled(walk: Iterable[Customer]) -> tuple[list[str], ResponseValidationError]:
+def _walk_until_stalled(
+    walk: Iterable[Customer], *, quotes_body: bool = True
+) -> tuple[list[str], ResponseValidationError]:
     seen: list[str] = []
 
     def walk_on() -> None:
@@ -52,7 +54,7 @@ def _walk_until_stalled(walk: Iterable[Customer]) -> tuple[list[str], ResponseVa
     with pytest.raises(ResponseValidationError, match="the walk would not advance") as caught:
         walk_on()
     assert caught.value.status_code == 200
-    assert caught.value.excerpt.startswith("{")
+    assert caught.value.excerpt.startswith("{") is quotes_body
     return seen, caught.value
 
 
@@ -80,6 +82,33 @@ def test_a_cursor_that_repeats_is_an_error(
     assert seen == [stuck["id"]]
     cursor = "ending_before" if backward else "starting_after"
     assert fake.sent(cursor) == [start.get(cursor), stuck["id"]]
+
+
+@pytest.mark.parametrize("drive", ANY_DRIVE, indirect=True)
+@pytest.mark.parametrize("dialect", CURSOR_DIALECTS)
+@pytest.mark.parametrize("concurrency", [1, 2])
+@pytest.mark.parametrize("backward", [False, True], ids=["forward", "backward"])
+def test_cursors_that_go_round_in_a_circle_are_an_error(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str, concurrency: int, backward: bool
+) -> None:
+    # After A comes B, after B comes A: each page moves on from its own cursor, the walk not.
+    a, b = wire_customer(dialect, 0), wire_customer(dialect, 1)
+    cursor = "ending_before" if backward else "starting_after"
+    fake = Hostile(
+        lambda params: page_body(
+            dialect, [b if params.get(cursor) == a["id"] else a], has_more=True
+        )
+    )
+    mock_api.get(COLLECTIONS[dialect]).mock(side_effect=fake)
+    start = {"ending_before": "cus_later"} if backward else {}
+    walk = unit_driver(drive, dialect).iterate(limit=1, concurrency=concurrency, **start)
+
+    # Seen across pages, after the response was read: there is no one body to quote.
+    seen, error = _walk_until_stalled(walk, quotes_body=False)
+
+    assert "earlier page's cursor" in str(error)
+    assert seen == [a["id"], b["id"], a["id"]]
+    assert fake.sent(cursor) == [start.get(cursor), a["id"], b["id"], a["id"]]
 
 
 @pytest.mark.parametrize("drive", ANY_DRIVE, indirect=True)
