@@ -298,7 +298,7 @@ class BaseClient(Generic[HttpT]):
         dialect = self._settings.dialect
         with masking(self._settings.scrub):  # the next query too: a stalled walk quotes ids
             content = dialect.read_page(response, query)
-            return content, dialect.next_query(query, content)
+            return content, dialect.follow(query, content, response)
 
     def _spec(
         self,

@@ -4,7 +4,10 @@ the dialect; :class:`Page` and :class:`AsyncPage` only fetch it.
 Iterating a page walks every item of every later page, lazily. A list started with
 ``ending_before`` walks backward, yielding items in the order of the walk (nearest the cursor
 first), as stripe-python does. Offset pages can fetch the pages ahead concurrently, because the
-first page's ``total`` says exactly which offsets exist.
+first page's ``total`` says which offsets exist; the plan is drawn only as far as the window of
+requests in flight, and the first page that says it is the last ends the walk, so a lying
+``total`` costs at most a window of requests. Every next query comes from
+``Dialect.follow``, which raises when a page would not move the walk on.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._dialects import PageContent
+from ._errors import ResponseValidationError
 from ._request import ListQuery, Query
 from ._types import ResponseInfo
 
@@ -64,25 +68,47 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
         self._concurrency = concurrency
         self._send = send
         self._read = read
+        # Brent's cycle check over the walk's queries: (the query compared against, the steps
+        # before it moves to a later one, the steps taken); see _followed_by.
+        self._lap: tuple[Query | None, int, int] = (query, 1, 0)
 
     @property
     def next_page_query(self) -> Query | None:
         """The query the next page will be fetched with (``None``: this is the last page)."""
         return self._next_query
 
+    def _followed_by(self, page: PageT) -> PageT:
+        """``page``, read after this one, unless its next query returns to an earlier page's
+        (A, B, A, …): the dialect sees one page, this sees the walk, in constant memory."""
+        seen, power, steps = self._lap
+        after: _BasePage[ItemT, SentT, PageT] = page  # type: ignore[assignment]
+        if after._next_query is not None and after._next_query == seen:
+            info = after.response_info
+            assert info is not None  # every page read from a response has it
+            raise ResponseValidationError(
+                "the next page would be asked for with an earlier page's cursor: the walk "
+                "would not advance",
+                status_code=info.status_code,
+                request_id=info.request_id,
+            )
+        steps += 1
+        after._lap = (after._next_query, power * 2, 0) if steps == power else (seen, power, steps)
+        return page
+
     def _in_walk_order(self) -> list[ItemT]:
         if isinstance(self.query, ListQuery) and self.query.backward:
             return self.data[::-1]
         return self.data
 
-    def _offsets_ahead(self) -> list[Query]:
-        """With offset pagination, every remaining page's query, known from ``total``."""
+    def _offsets_ahead(self) -> Iterator[Query] | None:
+        """With offset pagination and concurrency, the remaining pages' queries up to ``total``,
+        each made only when the walk draws it (``None``: nothing to plan)."""
         pagination, query = self.pagination, self._next_query
         if self._concurrency <= 1 or pagination is None or not isinstance(query, ListQuery):
-            return []
+            return None
         step = max(1, pagination.limit)
-        start = query.offset or 0
-        return [replace(query, offset=offset) for offset in range(start, pagination.total, step)]
+        offsets = range(query.offset or 0, pagination.total, step)
+        return (replace(query, offset=offset) for offset in offsets)
 
     @property
     def _window(self) -> int:
@@ -138,9 +164,9 @@ def _running_asyncio() -> bool:
     return True
 
 
-def _batches(queries: list[Query], size: int) -> Iterator[list[Query]]:
-    for start in range(0, len(queries), size):
-        yield queries[start : start + size]
+def _batches(queries: Iterator[Query], size: int) -> Iterator[list[Query]]:
+    while batch := list(islice(queries, size)):
+        yield batch
 
 
 class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
@@ -161,7 +187,7 @@ class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
             >>> second = client.list(limit=10).next_page()  # doctest: +SKIP
         """
         query = self._next_query
-        return None if query is None else self._read(query, self._send(query))
+        return None if query is None else self._followed_by(self._read(query, self._send(query)))
 
     def iter_pages(self) -> Iterator[Page[ItemT]]:
         """This page, then each following page, fetched as you go.
@@ -176,18 +202,17 @@ class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
         yield self
         last: Page[ItemT] = self
         planned = self._offsets_ahead()
-        if planned:
+        if planned is not None:
             yield from self._fetch_window(planned)
             return
         while (following := last.next_page()) is not None:
             yield following
             last = following
 
-    def _fetch_window(self, queries: list[Query]) -> Iterator[Page[ItemT]]:
+    def _fetch_window(self, planned: Iterator[Query]) -> Iterator[Page[ItemT]]:
         # The pool makes `concurrency` requests at a time; the window queues up to twice that,
         # so a finished request is followed at once by the next (see _window). Pages are read
         # here, in order, so a worker never holds its slot while models are built.
-        planned = iter(queries)
         last: Page[ItemT] = self
         with ThreadPoolExecutor(self._concurrency, "customers-sdk-page") as pool:
             window = deque((q, pool.submit(self._send, q)) for q in islice(planned, self._window))
@@ -244,7 +269,9 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
             >>> second = await (await client.list(limit=10)).next_page()  # doctest: +SKIP
         """
         query = self._next_query
-        return None if query is None else self._read(query, await self._send(query))
+        if query is None:
+            return None
+        return self._followed_by(self._read(query, await self._send(query)))
 
     async def iter_pages(self) -> AsyncGenerator[AsyncPage[ItemT], None]:
         """This page, then each following page, fetched as you go.
@@ -263,18 +290,13 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
         yield self
         last: AsyncPage[ItemT] = self
         planned = self._offsets_ahead()
-        if planned and _running_asyncio():
-            async with contextlib.aclosing(self._fetch_window(planned)) as window:
+        if planned is not None:
+            ahead = self._fetch_window if _running_asyncio() else self._fetch_batches
+            async with contextlib.aclosing(ahead(planned)) as window:
                 async for last in window:
                     yield last
                     if last.next_page_query is None:
                         return
-            planned = []
-        for batch in _batches(planned, self._concurrency):
-            for last in await self._fetch_all(batch):
-                yield last
-                if last.next_page_query is None:
-                    return
         while (following := await last.next_page()) is not None:
             yield following
             last = following
@@ -294,7 +316,9 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
                 raise
             page = await ahead
 
-    async def _fetch_window(self, queries: list[Query]) -> AsyncGenerator[AsyncPage[ItemT], None]:
+    async def _fetch_window(
+        self, planned: Iterator[Query]
+    ) -> AsyncGenerator[AsyncPage[ItemT], None]:
         # asyncio: a window of tasks, `concurrency` of them requesting at a time (see
         # _window), while the caller works through a page. A task holds its slot for the
         # request only; pages are read here, in order, so the next request is out while models
@@ -306,7 +330,6 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
             async with slots:
                 return await self._send(query)
 
-        planned = iter(queries)
         window = deque(
             (query, asyncio.ensure_future(send(query))) for query in islice(planned, self._window)
         )
@@ -327,20 +350,32 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
 
-    async def _fetch_all(self, queries: list[Query]) -> list[AsyncPage[ItemT]]:
-        # trio: a task group per batch, closed before anything is yielded: a caller who stops
-        # iterating (or is cancelled) never leaves requests running in the background.
-        results: list[AsyncPage[ItemT] | None] = [None] * len(queries)
-
-        async def fetch_one(index: int, query: Query) -> None:
-            results[index] = self._read(query, await self._send(query))
-
+    async def _fetch_batches(
+        self, planned: Iterator[Query]
+    ) -> AsyncGenerator[AsyncPage[ItemT], None]:
+        # trio: `concurrency` requests at a time in a task group, closed before anything is
+        # yielded: a caller who stops iterating (or is cancelled) never leaves requests running
+        # in the background. Pages are read afterwards, in order, as in the other walks.
         import anyio  # comes with httpx; loaded only by async callers
 
-        async with anyio.create_task_group() as group:
-            for index, query in enumerate(queries):
-                group.start_soon(fetch_one, index, query)
-        return [page for page in results if page is not None]
+        async def fetch_one(
+            into: dict[int, Exchange | Exception], index: int, query: Query
+        ) -> None:
+            try:
+                into[index] = await self._send(query)
+            except Exception as exc:  # raised below, in order: the group would wrap it in a group
+                into[index] = exc
+
+        for batch in _batches(planned, self._concurrency):
+            exchanges: dict[int, Exchange | Exception] = {}
+            async with anyio.create_task_group() as group:
+                for index, query in enumerate(batch):
+                    group.start_soon(fetch_one, exchanges, index, query)
+            for index, query in enumerate(batch):
+                sent = exchanges[index]
+                if isinstance(sent, Exception):
+                    raise sent
+                yield self._read(query, sent)
 
     def __aiter__(self) -> AsyncGenerator[ItemT, None]:
         return _walk_items(self)

@@ -210,6 +210,26 @@ class Dialect:
             return replace(query, ending_before=content.items[0].id)
         return replace(query, starting_after=content.items[-1].id)
 
+    def follow(self, query: Query, content: PageContent, response: httpx.Response) -> Query | None:
+        """:meth:`next_query`, checked: a page that says more follow must move the walk on.
+
+        Every walk (sync, async, concurrent, backward) gets its next query here, so a server
+        that repeats a cursor or a token, or claims more after an empty page, is a
+        :class:`ResponseValidationError` at once rather than an endless loop.
+        """
+        following = self.next_query(query, content)
+        if content.has_more and (problem := self.stall(query, content, following)):
+            raise invalid_response(response, f"{problem}: the walk would not advance")
+        return following
+
+    def stall(self, query: Query, content: PageContent, following: Query | None) -> str | None:
+        """Why the page after ``content`` would not advance the walk (``None``: it would)."""
+        if not content.items:
+            return "the page is empty but has_more is true"
+        if following == query:
+            return "the next page would be asked for with this page's own cursor or token"
+        return None
+
     # -- single objects -----------------------------------------------------------------------
     def build_get(self, customer_id: str) -> RequestSpec:
         raise NotImplementedError

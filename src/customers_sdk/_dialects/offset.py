@@ -107,6 +107,12 @@ class OffsetDialect(Dialect):
         assert content.pagination is not None  # read_page always sets it for this dialect
         return offset_query(query, content.pagination.offset + len(content.items))
 
+    def stall(self, query: Query, content: PageContent, following: Query | None) -> str | None:
+        sent = query.offset if isinstance(query, ListQuery) else None
+        if isinstance(following, ListQuery) and (following.offset or 0) <= (sent or 0):
+            return f"the next offset {following.offset} is not past this page's {sent or 0}"
+        return super().stall(query, content, following)
+
 
 def offset_query(query: ListQuery, offset: int) -> ListQuery:
     """``query`` moved to ``offset``; the page size stays what the caller asked for."""
