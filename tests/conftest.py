@@ -4,7 +4,9 @@
 :class:`AsyncCustomersClient`; see ``tests/sdk_driver.py`` for the :class:`Drive` it yields and
 the :class:`Driver` (one blocking API over either client) that ``drive.stripe(...)``,
 ``drive.offset(...)`` and ``drive.cursor(...)`` return. Opt a test into trio too with
-``@pytest.mark.parametrize("drive", ["sync", "async", "trio"], indirect=True)``.
+``@pytest.mark.parametrize("drive", ["sync", "async", "trio"], indirect=True)``, or a test
+against a real server into the aiohttp transport with
+``@pytest.mark.parametrize("drive", NETWORK_MODES, indirect=True)``.
 
 Tests import the types and the unit-test wire helpers from here::
 
@@ -29,7 +31,7 @@ from anyio.from_thread import start_blocking_portal
 
 from customers_sdk import _retry
 from customers_sdk.sandbox import Sandbox, SandboxTransport
-from sdk_driver import MODES, Drive, DrivenPage, Driver, EventLoopThread
+from sdk_driver import MODES, NETWORK_MODES, Drive, DrivenPage, Driver, EventLoopThread
 
 __all__ = [
     "API_KEY",
@@ -37,6 +39,7 @@ __all__ = [
     "COLLECTIONS",
     "DIALECTS",
     "MODES",
+    "NETWORK_MODES",
     "Drive",
     "DrivenPage",
     "Driver",
@@ -112,10 +115,11 @@ def drive(request: pytest.FixtureRequest) -> Iterator[Drive]:
     """The sync/async matrix: every test using it runs once per client class.
 
     A test can add trio (the async client on a trio loop) with
-    ``@pytest.mark.parametrize("drive", ["sync", "async", "trio"], indirect=True)``.
+    ``@pytest.mark.parametrize("drive", ["sync", "async", "trio"], indirect=True)``, and a test
+    against a real server the aiohttp transport with ``NETWORK_MODES`` (see ``sdk_driver``).
     """
     loop: EventLoopThread | None = None
-    if request.param == "async":
+    if request.param in ("async", "aiohttp"):
         loop = request.getfixturevalue("_asyncio_loop")
     elif request.param == "trio":
         loop = request.getfixturevalue("_trio_loop")
