@@ -36,6 +36,7 @@ from ._types import NOT_GIVEN, NotGiven, ResponseInfo
 from ._version import __version__
 
 if typing.TYPE_CHECKING:
+    from ._aiohttp import DefaultAioHttpClient
     from ._dataframe import to_dataframe, to_dicts
     from ._models import Customer, Pagination, Plan, Subscription, SubscriptionStatus
 
@@ -49,6 +50,8 @@ _LAZY = {
     "SubscriptionStatus": "_models",
     "to_dataframe": "_dataframe",
     "to_dicts": "_dataframe",
+    # Loads aiohttp (when the extra is installed): never at `import customers_sdk`.
+    "DefaultAioHttpClient": "_aiohttp",
 }
 
 
@@ -81,6 +84,7 @@ __all__ = [
     "Customer",
     "CustomersClient",
     "CustomersError",
+    "DefaultAioHttpClient",
     "Filter",
     "FilterGroup",
     "FilterLike",

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import platform
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -59,6 +60,20 @@ _USER_AGENT = (
 )
 # Errors where the request surely never reached the server: safe to repeat even for a write.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def _never_sent(exc: httpx.RequestError) -> bool:
+    """Whether ``exc`` proves the request never left: httpx's connect errors, except the ones
+    httpx-aiohttp makes of any aiohttp connection error, a hang-up after the request went out
+    included. Only aiohttp's own connect errors are trusted there."""
+    if not isinstance(exc, _NOT_SENT):
+        return False
+    # Loaded whenever the cause is one of its errors; never imported here.
+    aiohttp = sys.modules.get("aiohttp")
+    cause = exc.__cause__
+    if aiohttp is None or not isinstance(cause, aiohttp.ClientError):
+        return True
+    return isinstance(cause, (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError))
 
 
 def to_timeout(timeout: Timeout) -> httpx.Timeout:
@@ -364,13 +379,10 @@ class Call:
         # Without a key, a write that may have reached the server must not be sent again;
         # a request httpx refused to write would be refused again.
         safe = not self.spec.is_write or self.idempotency_key is not None
-        error.should_retry = (safe or isinstance(exc, _NOT_SENT)) and not isinstance(
-            exc, httpx.LocalProtocolError
-        )
+        never_sent = _never_sent(exc)
+        error.should_retry = (safe or never_sent) and not isinstance(exc, httpx.LocalProtocolError)
         self._last_error = error
-        self._maybe_applied = self._maybe_applied or (
-            self.spec.is_write and not isinstance(exc, _NOT_SENT)
-        )
+        self._maybe_applied = self._maybe_applied or (self.spec.is_write and not never_sent)
         return error
 
     def info(self, response: httpx.Response) -> ResponseInfo:

@@ -23,6 +23,8 @@ NOT_AT_IMPORT = {
     "pandas",
     "numpy",
     "stripe",
+    "aiohttp",
+    "httpx_aiohttp",
     "nbclient",
     "nbformat",
     "IPython",
@@ -31,7 +33,13 @@ NOT_AT_IMPORT = {
     "trio",
     "tqdm",
 }
-OWN_OPTIONAL = {"customers_sdk.sandbox", "customers_sdk._cli", "customers_sdk.nodes"}
+OWN_OPTIONAL = {
+    "customers_sdk.sandbox",
+    "customers_sdk._cli",
+    "customers_sdk.nodes",
+    "customers_sdk._aiohttp",
+    "customers_sdk._aiohttp_client",
+}
 
 
 def test_all_is_sorted_and_unique() -> None:
