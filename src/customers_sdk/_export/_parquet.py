@@ -1,0 +1,151 @@
+"""Parquet exports, through the ``parquet`` extra (pyarrow).
+
+A Parquet file is written footer last, so a file cut short by a crash cannot be read, let
+alone appended to. The export therefore writes its row groups as *parts*, each a complete
+Parquet file of one row group in ``PATH.parts/``, made durable (temporary name, fsync, rename)
+before the checkpoint counts it. A resume deletes any part beyond the checkpoint's count and
+goes on from there. When the walk is over, the parts are copied row group by row group into
+``PATH`` (written under a temporary name and renamed, so ``PATH`` is never half a file), and
+the parts are removed. Memory stays at about one row group, however many customers.
+
+Schema (one row per customer, in walk order):
+
+| column | type |
+|---|---|
+| ``id`` | ``string`` (not null) |
+| ``email``, ``name``, ``phone`` | ``string`` |
+| ``created_at``, ``updated_at`` | ``timestamp[us, tz=UTC]`` |
+| ``live`` | ``bool`` |
+| ``first_name``, ``last_name``, ``stripe_customer_id`` | ``string`` |
+| ``has_active_subscription`` | ``bool`` |
+| ``deleted`` | ``bool`` (not null) |
+| ``metadata`` | ``map<string, string>`` (not null; empty when none) |
+| ``subscriptions`` | ``string``: a JSON array, null when not fetched |
+| ``extra`` | ``string``: a JSON object of the fields beyond these, null when none |
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ._checkpoint import fsync_folder
+from ._columns import COLUMNS, row
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from .._models import Customer
+
+__all__ = ["PARQUET_MISSING", "ParquetSink", "parquet_schema"]
+
+PARQUET_MISSING = (
+    'format="parquet" needs pyarrow, an optional extra: pip install "customers-sdk[parquet]"'
+)
+
+
+def _pyarrow() -> Any:
+    try:
+        import pyarrow
+        import pyarrow.parquet
+    except ImportError as exc:
+        raise ImportError(PARQUET_MISSING) from exc
+    return pyarrow
+
+
+def parquet_schema() -> pa.Schema:
+    """The schema of every Parquet export (see this module's docstring)."""
+    pa = _pyarrow()
+    text, stamp, flag = pa.string(), pa.timestamp("us", tz="UTC"), pa.bool_()
+    types = {
+        "created_at": stamp,
+        "updated_at": stamp,
+        "live": flag,
+        "has_active_subscription": flag,
+        "deleted": flag,
+        "metadata": pa.map_(pa.string(), pa.string()),
+    }
+    required = {"id", "deleted", "metadata"}
+    return pa.schema(
+        [pa.field(name, types.get(name, text), nullable=name not in required) for name in COLUMNS]
+    )
+
+
+class ParquetSink:
+    """Buffers pages as Arrow record batches; a part is written once ``row_group_size`` rows
+    are buffered. ``position`` is how many parts the checkpoint counts (``None``: fresh)."""
+
+    format = "parquet"
+
+    def __init__(self, path: Path, position: int | None, row_group_size: int) -> None:
+        self._pa = _pyarrow()
+        self._schema = parquet_schema()
+        self._path = path
+        self._parts = path.with_name(path.name + ".parts")
+        self._row_group_size = row_group_size
+        if position is None:
+            shutil.rmtree(self._parts, ignore_errors=True)
+        self._parts.mkdir(exist_ok=True)
+        self._written = position or 0
+        for stale in self._parts.iterdir():
+            # A part renamed after the last checkpoint, or one a crash left half-written.
+            if not stale.name.endswith(".parquet") or int(stale.stem) >= self._written:
+                stale.unlink()
+        self._batches: list[Any] = []
+        self._rows = 0
+
+    def _part(self, index: int) -> Path:
+        return self._parts / f"{index:06d}.parquet"
+
+    def write_page(self, customers: Sequence[Customer]) -> bool:
+        """Buffer a page; True when a part was written, so a checkpoint may be taken."""
+        if customers:
+            columns = zip(*(row(c) for c in customers), strict=True)
+            arrays = {name: list(values) for name, values in zip(COLUMNS, columns, strict=True)}
+            arrays["metadata"] = [list(m.items()) for m in arrays["metadata"]]
+            self._batches.append(self._pa.RecordBatch.from_pydict(arrays, schema=self._schema))
+            self._rows += len(customers)
+        if self._rows < self._row_group_size:
+            return False
+        self._flush()
+        return True
+
+    def _flush(self) -> None:
+        if not self._batches:
+            return
+        table = self._pa.Table.from_batches(self._batches, schema=self._schema)
+        self._batches, self._rows = [], 0
+        final = self._part(self._written)
+        temporary = final.with_suffix(".tmp")
+        self._pa.parquet.write_table(table, temporary, row_group_size=table.num_rows)
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, final)
+        fsync_folder(self._parts)
+        self._written += 1
+
+    def sync(self) -> int:
+        self._flush()
+        return self._written
+
+    def finish(self) -> None:
+        """Copy the parts, in order, into the output file; then drop them."""
+        self._flush()
+        temporary = self._path.with_name(self._path.name + ".tmp")
+        with self._pa.parquet.ParquetWriter(temporary, self._schema) as writer:
+            for index in range(self._written):
+                part = self._pa.parquet.ParquetFile(self._part(index))
+                for group in range(part.num_row_groups):
+                    writer.write_table(part.read_row_group(group))
+                part.close()
+        with open(temporary, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, self._path)
+        fsync_folder(self._path.parent)
+        shutil.rmtree(self._parts)
+
+    def close(self) -> None:
+        self._batches = []
