@@ -72,7 +72,7 @@ def export_customers(
     resume: bool = False,
     concurrency: int = 1,
     progress: Progress | None = None,
-    row_group_size: int = 50_000,
+    row_group_size: int = 20_000,
     **params: Unpack[ExportParams],
 ) -> int:
     """Write every customer the list params select to ``path``; returns how many there are.
@@ -115,7 +115,7 @@ async def aexport_customers(
     resume: bool = False,
     concurrency: int = 1,
     progress: Progress | None = None,
-    row_group_size: int = 50_000,
+    row_group_size: int = 20_000,
     **params: Unpack[ExportParams],
 ) -> int:
     """:func:`export_customers` for the async client. Files are written (and fsynced) in a

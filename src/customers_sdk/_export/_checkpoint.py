@@ -1,9 +1,9 @@
 """The checkpoint of an export: where the walk stands and how long the output was then.
 
 It lives beside the output as ``PATH.checkpoint.json`` and is replaced atomically (a temporary
-file, fsync, ``os.replace``, fsync of the folder) only *after* the output itself was flushed
-and fsynced. So after any crash the checkpoint describes a prefix of the output that is on
-disk: a resume cuts the output back to ``position`` and fetches ``next_query`` on.
+file, fsync, ``os.replace``) only *after* the output itself was flushed and fsynced. So after
+any crash the checkpoint describes a prefix of the output that is on disk: a resume cuts the
+output back to ``position`` and fetches ``next_query`` on.
 """
 
 from __future__ import annotations
@@ -89,8 +89,9 @@ class Checkpoint:
             json.dump(asdict(self), file, sort_keys=True)
             file.flush()
             os.fsync(file.fileno())
+        # No fsync of the folder: if the rename is lost, the previous checkpoint is back,
+        # and it is consistent too (the output is only longer than it says).
         os.replace(temporary, path)
-        fsync_folder(path.parent)
 
     @classmethod
     def load(cls, path: Path) -> Checkpoint | None:

@@ -58,7 +58,7 @@ class ExportJob:
         query: ListQuery,
         resume: bool,
         progress: Progress | None = None,
-        row_group_size: int = 50_000,
+        row_group_size: int,
     ) -> None:
         if fmt not in FORMATS:
             raise InvalidParameterError(

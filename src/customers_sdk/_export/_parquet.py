@@ -1,12 +1,14 @@
 """Parquet exports, through the ``parquet`` extra (pyarrow).
 
 A Parquet file is written footer last, so a file cut short by a crash cannot be read, let
-alone appended to. The export therefore writes its row groups as *parts*, each a complete
-Parquet file of one row group in ``PATH.parts/``, made durable (temporary name, fsync, rename)
-before the checkpoint counts it. A resume deletes any part beyond the checkpoint's count and
-goes on from there. When the walk is over, the parts are copied row group by row group into
-``PATH`` (written under a temporary name and renamed, so ``PATH`` is never half a file), and
-the parts are removed. Memory stays at about one row group, however many customers.
+alone appended to. The export therefore writes each row group twice: into the output, through
+one ``ParquetWriter`` on ``PATH.tmp``, and as a *part*, a complete Parquet file of that one
+row group in ``PATH.parts/``, made durable (temporary name, fsync, rename) before the
+checkpoint counts it. After a crash ``PATH.tmp`` is useless, but the parts are not: a resume
+deletes any part beyond the checkpoint's count, copies the others into a new ``PATH.tmp`` and
+goes on from there. At the end ``PATH.tmp`` is closed, fsynced and renamed to ``PATH`` (so
+``PATH`` is never half a file), and the parts are removed. Nothing is read back unless the
+export was resumed, and memory stays at about one row group, however many customers.
 
 Schema (one row per customer, in walk order):
 
@@ -85,6 +87,7 @@ class ParquetSink:
         self._schema = parquet_schema()
         self._path = path
         self._parts = path.with_name(path.name + ".parts")
+        self._temporary = path.with_name(path.name + ".tmp")
         self._row_group_size = row_group_size
         if position is None:
             shutil.rmtree(self._parts, ignore_errors=True)
@@ -94,6 +97,12 @@ class ParquetSink:
             # A part renamed after the last checkpoint, or one a crash left half-written.
             if not stale.name.endswith(".parquet") or int(stale.stem) >= self._written:
                 stale.unlink()
+        self._writer = self._pa.parquet.ParquetWriter(self._temporary, self._schema)
+        for index in range(self._written):  # resumed: the output starts as the parts it kept
+            part = self._pa.parquet.ParquetFile(self._part(index))
+            for group in range(part.num_row_groups):
+                self._writer.write_table(part.read_row_group(group))
+            part.close()
         self._batches: list[Any] = []
         self._rows = 0
 
@@ -101,7 +110,7 @@ class ParquetSink:
         return self._parts / f"{index:06d}.parquet"
 
     def write_page(self, customers: Sequence[Customer]) -> bool:
-        """Buffer a page; True when a part was written, so a checkpoint may be taken."""
+        """Buffer a page; True when a row group was written, so a checkpoint may be taken."""
         if customers:
             columns = zip(*(row(c) for c in customers), strict=True)
             arrays = {name: list(values) for name, values in zip(COLUMNS, columns, strict=True)}
@@ -118,11 +127,11 @@ class ParquetSink:
             return
         table = self._pa.Table.from_batches(self._batches, schema=self._schema)
         self._batches, self._rows = [], 0
+        self._writer.write_table(table, row_group_size=table.num_rows)
         final = self._part(self._written)
         temporary = final.with_suffix(".tmp")
         self._pa.parquet.write_table(table, temporary, row_group_size=table.num_rows)
-        with open(temporary, "rb") as written:
-            os.fsync(written.fileno())
+        _fsync_file(temporary)
         os.replace(temporary, final)
         fsync_folder(self._parts)
         self._written += 1
@@ -132,20 +141,20 @@ class ParquetSink:
         return self._written
 
     def finish(self) -> None:
-        """Copy the parts, in order, into the output file; then drop them."""
+        """Close the output and move it into place; then drop the parts."""
         self._flush()
-        temporary = self._path.with_name(self._path.name + ".tmp")
-        with self._pa.parquet.ParquetWriter(temporary, self._schema) as writer:
-            for index in range(self._written):
-                part = self._pa.parquet.ParquetFile(self._part(index))
-                for group in range(part.num_row_groups):
-                    writer.write_table(part.read_row_group(group))
-                part.close()
-        with open(temporary, "rb") as written:
-            os.fsync(written.fileno())
-        os.replace(temporary, self._path)
+        self._writer.close()
+        _fsync_file(self._temporary)
+        os.replace(self._temporary, self._path)
         fsync_folder(self._path.parent)
         shutil.rmtree(self._parts)
 
     def close(self) -> None:
         self._batches = []
+        self._writer.close()
+        self._temporary.unlink(missing_ok=True)  # a resume rebuilds it from the parts
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as written:
+        os.fsync(written.fileno())
