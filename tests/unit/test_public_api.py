@@ -22,6 +22,7 @@ import customers_sdk
 NOT_AT_IMPORT = {
     "pandas",
     "numpy",
+    "pyarrow",
     "stripe",
     "nbclient",
     "nbformat",
@@ -30,7 +31,12 @@ NOT_AT_IMPORT = {
     "anyio",
     "trio",
 }
-OWN_OPTIONAL = {"customers_sdk.sandbox", "customers_sdk._cli", "customers_sdk.nodes"}
+OWN_OPTIONAL = {
+    "customers_sdk.sandbox",
+    "customers_sdk._cli",
+    "customers_sdk._export",
+    "customers_sdk.nodes",
+}
 
 
 def test_all_is_sorted_and_unique() -> None:
