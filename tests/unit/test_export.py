@@ -291,9 +291,19 @@ def test_bad_arguments_and_checkpoints_are_refused(tmp_path: Path) -> None:
             export_customers(client, path, resume=True)
         with pytest.raises(Stop):
             export_customers(client, path, limit=2, progress=stop_after(1))
+        path.write_bytes(b"id\n")
+        with pytest.raises(InvalidParameterError, match="shorter than its checkpoint"):
+            export_customers(client, path, limit=2, resume=True)
         path.unlink()
         with pytest.raises(InvalidParameterError, match="is gone"):
             export_customers(client, path, limit=2, resume=True)
+        parquet = tmp_path / "out.parquet"
+        options: dict[str, Any] = {"format": "parquet", "limit": 2, "row_group_size": 2}
+        with pytest.raises(Stop):
+            export_customers(client, parquet, progress=stop_after(1), **options)
+        (parquet.with_name(parquet.name + ".parts") / "000000.parquet").unlink()
+        with pytest.raises(InvalidParameterError, match=r"parts of .* are gone"):
+            export_customers(client, parquet, resume=True, **options)
 
 
 def test_parquet_without_pyarrow_says_which_extra(

@@ -118,9 +118,9 @@ async def aexport_customers(
     row_group_size: int = 20_000,
     **params: Unpack[ExportParams],
 ) -> int:
-    """:func:`export_customers` for the async client. Files are written (and fsynced) in a
-    worker thread, so the event loop is never blocked by the disk; a cancelled export keeps a
-    valid checkpoint.
+    """:func:`export_customers` for the async client. Pages are written (and fsynced) in a
+    worker thread, so the event loop is not held up by the disk (``progress`` is called from
+    that thread too); a cancelled export keeps a valid checkpoint.
 
     Example:
         >>> from customers_sdk import aexport_customers

@@ -86,8 +86,8 @@ class ExportJob:
             found.refuse_mismatch(self._expected, self._checkpoint_path)
             if not self.path.exists() and fmt != "parquet":
                 raise InvalidParameterError(
-                    f"cannot resume: {self.path} is gone but its checkpoint is there; remove "
-                    f"{self._checkpoint_path.name} to start over",
+                    f"cannot resume: {self.path} is gone but its checkpoint is there; start "
+                    "over (resume=False)",
                     param="resume",
                 )
         self.resumed = found is not None

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._errors import InvalidParameterError
 from ._checkpoint import fsync_folder
 from ._columns import COLUMNS, row
 
@@ -93,6 +94,12 @@ class ParquetSink:
             shutil.rmtree(self._parts, ignore_errors=True)
         self._parts.mkdir(exist_ok=True)
         self._written = position or 0
+        if any(not self._part(index).exists() for index in range(self._written)):
+            raise InvalidParameterError(
+                f"cannot resume: parts of {path} that its checkpoint counts are gone from "
+                f"{self._parts}; start over (resume=False)",
+                param="resume",
+            )
         for stale in self._parts.iterdir():
             # A part renamed after the last checkpoint, or one a crash left half-written.
             if not stale.name.endswith(".parquet") or int(stale.stem) >= self._written:

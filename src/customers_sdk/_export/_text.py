@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from .._errors import InvalidParameterError
 from ._columns import COLUMNS, row, text_cell
 
 if TYPE_CHECKING:
@@ -40,6 +41,12 @@ class TextSink:
             self._file: BinaryIO = open(path, "wb")  # noqa: SIM115 - closed by close()
             self._file.write(self._header())
         else:
+            if path.stat().st_size < position:
+                raise InvalidParameterError(
+                    f"cannot resume: {path} is shorter than its checkpoint says; it was changed "
+                    "since, so start over (resume=False)",
+                    param="resume",
+                )
             self._file = open(path, "r+b")  # noqa: SIM115 - closed by close()
             self._file.truncate(position)
             self._file.seek(position)
