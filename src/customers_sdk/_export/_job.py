@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -57,7 +58,7 @@ class ExportJob:
         base_url: str,
         query: ListQuery,
         resume: bool,
-        progress: Progress | None = None,
+        progress: Progress | None,
         row_group_size: int,
     ) -> None:
         if fmt not in FORMATS:
@@ -90,7 +91,6 @@ class ExportJob:
                     "over (resume=False)",
                     param="resume",
                 )
-        self.resumed = found is not None
         start = found or self._expected
         self.count = start.count
         self.start_query: ListQuery | None = (
@@ -107,12 +107,8 @@ class ExportJob:
 
     def _save(self, next_query: Query | None) -> None:
         assert next_query is None or isinstance(next_query, ListQuery)  # exports only list
-        state = self._expected
-        Checkpoint(
-            format=state.format,
-            dialect=state.dialect,
-            base_url=state.base_url,
-            params=state.params,
+        replace(
+            self._expected,
             next_query=None if next_query is None else query_to_json(next_query),
             position=self._sink.sync(),
             count=self.count,
