@@ -93,6 +93,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         return serve_forever(args, out)
     with _client(args) as client:
+        if command == "export" and (args.output or args.resume or args.format == "parquet"):
+            return _export_to_file(client, args, err)
         if command in ("list", "export"):
             page = client.list(**_list_params(args))
             customers: Iterator[Customer] = (
@@ -125,7 +127,31 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _add_connection(parser: argparse.ArgumentParser) -> None:
+def _export_to_file(client: CustomersClient, args: argparse.Namespace, err: TextIO) -> int:
+    from .._export import FORMATS as FILE_FORMATS
+    from .._export import export_customers
+
+    if not args.output:
+        flag = "--resume" if args.resume else "--format parquet"
+        raise argparse.ArgumentTypeError(f"{flag} needs --output PATH")
+    fmt = args.format
+    if fmt == "table":  # not given: the file's suffix says, else CSV
+        suffix = os.path.splitext(args.output)[1].lstrip(".")
+        fmt = suffix if suffix in FILE_FORMATS else "csv"
+    params = _list_params(args)
+    count = export_customers(
+        client,
+        args.output,
+        format=fmt,
+        resume=args.resume,
+        progress=lambda done: err.write(f"\rexported {done} customers"),
+        **params,
+    )
+    err.write(f"\rexported {count} customers to {args.output}\n")
+    return 0
+
+
+def _add_connection(parser: argparse.ArgumentParser, formats: Sequence[str] = FORMATS) -> None:
     group = parser.add_argument_group("connection")
     group.add_argument(
         "--dialect",
@@ -145,7 +171,7 @@ def _add_connection(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="customers seeded into the --sandbox (default 300)",
     )
-    group.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    group.add_argument("--format", choices=formats, default="table", help="output format")
 
 
 def _add_list_filters(parser: argparse.ArgumentParser) -> None:
@@ -183,8 +209,14 @@ def build_parser() -> argparse.ArgumentParser:
     listing = sub.add_parser("list", help="list customers (first page, or --all)")
     listing.add_argument("--all", action="store_true", help="walk every page")
     _add_list_filters(listing)
-    export = sub.add_parser("export", help="walk every page to stdout, progress on stderr")
+    export = sub.add_parser("export", help="walk every page to stdout or a file (resumable)")
     _add_list_filters(export)
+    export.add_argument(
+        "--output", metavar="PATH", help="write to PATH, with a checkpoint (default: stdout)"
+    )
+    export.add_argument(
+        "--resume", action="store_true", help="continue the export to --output from its checkpoint"
+    )
     search = sub.add_parser("search", help="search customers (stripe)")
     search.add_argument("query", help="Stripe search query, e.g. \"email:'ada@example.com'\"")
     search.add_argument("--limit", type=int, help="page size")
@@ -208,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
         write.add_argument("--metadata", action="append", metavar="KEY=VALUE", help="repeatable")
     for name, command in sub.choices.items():
         if name not in ("demo", "sandbox"):
-            _add_connection(command)
+            _add_connection(command, (*FORMATS, "parquet") if name == "export" else FORMATS)
     return parser
 
 
