@@ -9,23 +9,12 @@ peak stays under 250 MB for 200,000 customers in every format.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 from customers_sdk import CustomersClient
 
-from ._harness import (
-    API_KEY,
-    REPO_ROOT,
-    Check,
-    Measure,
-    Section,
-    sandbox_server,
-    subprocess_env,
-)
+from ._harness import API_KEY, Check, Measure, Section, run_probe, sandbox_server
 
 __all__ = ["FORMATS", "MAX_PEAK_MB", "run"]
 
@@ -67,16 +56,4 @@ def run(*, customers: int, runs: int, pin: bool = True) -> list[Section]:
 
 
 def _probe(url: str, fmt: str, path: Path) -> dict[str, float]:
-    command = [sys.executable, "-m", "benchmarks._exportprobe", "--url", url]
-    completed = subprocess.run(
-        [*command, "--format", fmt, "--path", str(path)],
-        capture_output=True,
-        text=True,
-        env=subprocess_env(),
-        cwd=REPO_ROOT,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(f"the export probe failed:\n{completed.stderr}")
-    report: dict[str, float] = json.loads(completed.stdout)
-    return report
+    return run_probe("_exportprobe", "--url", url, "--format", fmt, "--path", str(path))
