@@ -1,7 +1,8 @@
 """Run the benchmarks: ``python -m benchmarks [--quick] [--only NAME ...] [--json FILE]``.
 
-Seven scenarios (see ``docs/benchmarks.md``): list throughput, per-call overhead, concurrency,
-memory, import time, model parsing, and a fleet of processes sharing one rate limit in Redis.
+Eight scenarios (see ``docs/benchmarks.md``): list throughput, per-call overhead, concurrency,
+memory, import time, model parsing, a fleet of processes sharing one rate limit in Redis, and
+bulk export to a file in each format.
 Each prints its measures (median and spread over several runs) and its ratios with PASS or
 MISS against the target. ``--quick`` runs smaller
 walks and fewer runs: a fast check, not figures to publish.
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from . import concurrency, fleet, imports, memory, overhead, parsing, throughput
+from . import concurrency, export, fleet, imports, memory, overhead, parsing, throughput
 from ._harness import Section, cpu_split, cpu_times, pinned_client, steal_share
 
 __all__ = ["PLANS", "SCENARIOS", "Plan", "main", "run_scenario"]
@@ -48,6 +49,8 @@ class Plan:
     fleet_processes: int
     fleet_requests: int
     fleet_runs: int
+    export_customers: int
+    export_runs: int
 
 
 PLANS = {
@@ -57,6 +60,7 @@ PLANS = {
         memory_small=20_000, memory_large=200_000, memory_runs=2,
         import_runs=15, parse_pages=50, parse_runs=10,
         fleet_budget=40.0, fleet_processes=4, fleet_requests=60, fleet_runs=3,
+        export_customers=200_000, export_runs=1,
     ),
     "quick": Plan(
         walk_customers=5_000, walk_runs=3, get_calls=500, get_runs=3,
@@ -64,6 +68,7 @@ PLANS = {
         memory_small=5_000, memory_large=50_000, memory_runs=1,
         import_runs=5, parse_pages=20, parse_runs=3,
         fleet_budget=40.0, fleet_processes=4, fleet_requests=20, fleet_runs=1,
+        export_customers=20_000, export_runs=1,
     ),
     # Toy sizes for tests/unit/test_benchmarks_smoke.py: exercises the code, measures nothing.
     "smoke": Plan(
@@ -72,6 +77,7 @@ PLANS = {
         memory_small=1_100, memory_large=1_300, memory_runs=1,
         import_runs=1, parse_pages=1, parse_runs=1,
         fleet_budget=40.0, fleet_processes=2, fleet_requests=3, fleet_runs=1,
+        export_customers=150, export_runs=1,
     ),
 }  # fmt: skip
 
@@ -95,6 +101,9 @@ SCENARIOS: dict[str, Scenario] = {
     "fleet": lambda plan, pin: fleet.run(
         budget=plan.fleet_budget, processes=plan.fleet_processes,
         requests=plan.fleet_requests, runs=plan.fleet_runs, pin=pin,
+    ),
+    "export": lambda plan, pin: export.run(
+        customers=plan.export_customers, runs=plan.export_runs, pin=pin
     ),
 }  # fmt: skip
 """Every scenario by name, in the order a full run takes them."""

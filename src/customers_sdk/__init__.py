@@ -38,6 +38,7 @@ from ._version import __version__
 if typing.TYPE_CHECKING:
     from ._aiohttp import DefaultAioHttpClient
     from ._dataframe import to_dataframe, to_dicts
+    from ._export import ExportFormat, ExportParams, aexport_customers, export_customers
     from ._models import Customer, Pagination, Plan, Subscription, SubscriptionStatus
 
 # The models (and with them pydantic's model machinery, about a third of this package's import
@@ -48,6 +49,10 @@ _LAZY = {
     "Plan": "_models",
     "Subscription": "_models",
     "SubscriptionStatus": "_models",
+    "ExportFormat": "_export",
+    "ExportParams": "_export",
+    "aexport_customers": "_export",
+    "export_customers": "_export",
     "to_dataframe": "_dataframe",
     "to_dicts": "_dataframe",
     # Loads aiohttp (when the extra is installed): never at `import customers_sdk`.
@@ -85,6 +90,8 @@ __all__ = [
     "CustomersClient",
     "CustomersError",
     "DefaultAioHttpClient",
+    "ExportFormat",
+    "ExportParams",
     "Filter",
     "FilterGroup",
     "FilterLike",
@@ -108,6 +115,8 @@ __all__ = [
     "UnprocessableEntityError",
     "UnsupportedOperationError",
     "__version__",
+    "aexport_customers",
+    "export_customers",
     "to_dataframe",
     "to_dicts",
     "where",

@@ -8,6 +8,7 @@ import json
 import threading
 import time
 from argparse import Namespace
+from pathlib import Path
 
 import httpx
 import pytest
@@ -397,3 +398,35 @@ def test_help_into_a_closed_pipe_ends_quietly(monkeypatch: pytest.MonkeyPatch) -
         assert exited.value.code == 0
         closed.write("the interpreter's last flush finds /dev/null\n")
         closed.flush()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_export_to_a_file_resumes_from_its_checkpoint(tmp_path: Path, fmt: str) -> None:
+    import pyarrow.parquet as pq
+
+    path = tmp_path / f"customers.{fmt}"
+    argv = ("export", "--sandbox", "--sandbox-customers", "120", "--limit", "50")
+    status, out, err = run(*argv, "--output", str(path))  # the format from the suffix
+    assert (status, out) == (0, "")
+    assert "exported 120 customers in " in err
+    if fmt == "csv":
+        with open(path, newline="", encoding="utf-8") as file:
+            ids = [row["id"] for row in csv.DictReader(file)]
+    else:
+        ids = pq.read_table(path).column("id").to_pylist()
+    assert len(set(ids)) == 120
+    # A checkpoint from another export: --resume refuses it, in the CLI's words.
+    path.with_name(path.name + ".checkpoint.json").write_text(
+        json.dumps({"version": 1, "format": "jsonl", "dialect": "stripe", "base_url": "x",
+                    "params": "", "next_query": None, "position": 0, "count": 0})
+    )  # fmt: skip
+    status, _, err = run(*argv, "--output", str(path), "--format", fmt, "--resume")
+    assert status == 2  # a usage error: the options do not match the checkpoint
+    assert "cannot resume" in err
+
+
+@pytest.mark.parametrize("flag", ["--resume", "--format=parquet"])
+def test_export_to_stdout_refuses_what_needs_a_file(flag: str) -> None:
+    status, out, err = run("export", "--sandbox", flag)
+    assert (status, out) == (2, "")
+    assert "needs --output PATH" in err

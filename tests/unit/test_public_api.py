@@ -22,6 +22,7 @@ import customers_sdk
 NOT_AT_IMPORT = {
     "pandas",
     "numpy",
+    "pyarrow",
     "stripe",
     "aiohttp",
     "httpx_aiohttp",
@@ -36,6 +37,7 @@ NOT_AT_IMPORT = {
 OWN_OPTIONAL = {
     "customers_sdk.sandbox",
     "customers_sdk._cli",
+    "customers_sdk._export",
     "customers_sdk.nodes",
     "customers_sdk._aiohttp",
     "customers_sdk._aiohttp_client",

@@ -132,6 +132,32 @@ def _one(client: CustomersClient, args: argparse.Namespace, out: TextIO, err: Te
     return 0
 
 
+def _export_to_file(
+    client: CustomersClient, args: argparse.Namespace, out: TextIO, err: TextIO
+) -> int:
+    """``export --output PATH``: a resumable export (see ``export_customers``)."""
+    from .._export import FORMATS as FILE_FORMATS
+    from .._export import export_customers
+
+    if not args.output:
+        flag = "--resume" if args.resume else "--format parquet"
+        raise argparse.ArgumentTypeError(f"{flag} needs --output PATH")
+    fmt = args.format
+    if fmt == "table":  # not given: the file's suffix says, else CSV
+        suffix = os.path.splitext(args.output)[1].lstrip(".")
+        fmt = suffix if suffix in FILE_FORMATS else "csv"
+    with open_progress("exported", None, err=err, out=out, quiet=args.quiet) as progress:
+        export_customers(
+            client,
+            args.output,
+            format=fmt,
+            resume=args.resume,
+            progress=progress.reach,
+            **_list_params(args),
+        )
+    return 0
+
+
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.command == "demo":
         from ._demo import run_demo
@@ -151,6 +177,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # Fit a terminal's width; a pipe or a file gets every character.
     args.width = shutil.get_terminal_size().columns if isatty(out) else None
     with _client(args) as client:
+        if args.command == "export" and (args.output or args.resume or args.format == "parquet"):
+            return _export_to_file(client, args, out, err)
         if args.command in ("list", "export", "search"):
             _walk(client, args, out, err)
             return 0

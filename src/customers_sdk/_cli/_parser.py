@@ -14,7 +14,7 @@ SANDBOX_KEY = "sk_test_sandbox"
 _DIALECTS = ("stripe", "offset", "cursor")
 
 
-def _add_connection(parser: argparse.ArgumentParser) -> None:
+def _add_connection(parser: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS) -> None:
     group = parser.add_argument_group("connection")
     group.add_argument(
         "--dialect",
@@ -35,7 +35,7 @@ def _add_connection(parser: argparse.ArgumentParser) -> None:
         help="customers seeded into the --sandbox (default 300)",
     )
     output = parser.add_argument_group("output")
-    output.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    output.add_argument("--format", choices=formats, default="table", help="output format")
     output.add_argument(
         "--columns",
         metavar="A,B,...",
@@ -87,8 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
     listing = sub.add_parser("list", help="list customers (first page, or --all)")
     listing.add_argument("--all", action="store_true", help="walk every page")
     _add_list_filters(listing)
-    export = sub.add_parser("export", help="walk every page to stdout, progress on stderr")
+    export = sub.add_parser("export", help="walk every page to stdout or a file (resumable)")
     _add_list_filters(export)
+    export.add_argument(
+        "--output", metavar="PATH", help="write to PATH, with a checkpoint (default: stdout)"
+    )
+    export.add_argument(
+        "--resume", action="store_true", help="continue the export to --output from its checkpoint"
+    )
     search = sub.add_parser("search", help="search customers (stripe)")
     search.add_argument("query", help="Stripe search query, e.g. \"email:'ada@example.com'\"")
     search.add_argument("--limit", type=int, help="page size")
@@ -113,5 +119,5 @@ def build_parser() -> argparse.ArgumentParser:
         write.add_argument("--metadata", action="append", metavar="KEY=VALUE", help="repeatable")
     for name, command in sub.choices.items():
         if name not in ("demo", "sandbox"):
-            _add_connection(command)
+            _add_connection(command, (*FORMATS, "parquet") if name == "export" else FORMATS)
     return parser

@@ -32,8 +32,14 @@ class Progress:
             self.advance()
             yield customer
 
-    def advance(self) -> None:
-        """Called once per customer."""
+    def reach(self, done: int) -> None:
+        """Count up to ``done`` customers at once (an export reports whole pages)."""
+        if done > self.count:
+            step, self.count = done - self.count, done
+            self.advance(step)
+
+    def advance(self, step: int = 1) -> None:
+        """Called as customers pass: ``step`` more."""
 
     def close(self, stopped_by: BaseException | None) -> None:
         """End the display; ``stopped_by`` is what ended the walk early (Ctrl-C, an error, the
@@ -69,7 +75,7 @@ class _Lines(Progress):
         self._start = clock()
         self._due = self._start + (interval if interval is not None else float("inf"))
 
-    def advance(self) -> None:
+    def advance(self, step: int = 1) -> None:
         if self._interval is not None and self._clock() >= self._due:
             self._due = self._clock() + self._interval
             self._err.write(self._line() + "\n")
@@ -122,8 +128,8 @@ class _Bar(Progress):
             err.write("\n")
             raise
 
-    def advance(self) -> None:
-        self._bar.update(1)
+    def advance(self, step: int = 1) -> None:
+        self._bar.update(step)
 
     def close(self, stopped_by: BaseException | None) -> None:
         # A reader gone from the pipe wiped the bar; otherwise the last state stays on screen.
