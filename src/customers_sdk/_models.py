@@ -183,7 +183,7 @@ ACTIVE_STATUSES = frozenset({SubscriptionStatus.ACTIVE.value, SubscriptionStatus
 
 
 class Plan(_Model):
-    """A subscription's plan (seed 002's plan object; Stripe's price/plan are mapped onto it).
+    """A subscription's plan (the offset API's plan object; Stripe's price/plan map onto it).
 
     Example:
         >>> Plan(stripe_price_id="price_1", name="Pro", amount=4999, currency="usd").amount

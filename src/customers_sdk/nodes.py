@@ -1,4 +1,4 @@
-"""Workflow-node adapters: the ``listCustomers`` and ``getOneCustomer`` nodes of seeds 000/001.
+"""Workflow-node adapters: the ``listCustomers`` and ``getOneCustomer`` workflow nodes.
 
 A node gets plain dicts: ``inputs`` (wired from upstream nodes), ``config`` (the node's
 settings) and ``context`` (the host's: a shared client, or the key to build one). It returns a
