@@ -11,9 +11,9 @@ from ._app import Sandbox
 from ._http import SandboxResponse
 
 try:
-    from anyio import sleep as _async_sleep
+    from anyio import sleep as anyio_sleep
 except ImportError:  # pragma: no cover - httpx depends on anyio, this is belt and braces
-    from asyncio import sleep as _async_sleep
+    from asyncio import sleep as anyio_sleep
 
 DISCONNECTED = "Server disconnected without sending a response."
 
@@ -38,7 +38,7 @@ class SandboxTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         sandbox: Sandbox,
         *,
         sleep: Callable[[float], object] = time.sleep,
-        async_sleep: Callable[[float], Awaitable[object]] = _async_sleep,
+        async_sleep: Callable[[float], Awaitable[object]] = anyio_sleep,
     ) -> None:
         self.sandbox = sandbox
         self._sleep = sleep
