@@ -85,9 +85,13 @@ class ResponseInfo:
     """
 
     status_code: int
+    """The HTTP status of the response."""
     request_id: str | None
+    """The server's request id (``Request-Id`` or ``X-Request-Id``), if it sent one."""
     retries: int
+    """How many retries the SDK made before this response (0: the first attempt answered)."""
     elapsed_ms: float
+    """Time from the first attempt to this response, retries and waits included, in ms."""
 
 
 @dataclass(frozen=True, slots=True)
