@@ -28,7 +28,7 @@ from ._errors import (
     UnprocessableEntityError,
     UnsupportedOperationError,
 )
-from ._filters import Condition, Filter, FilterGroup, FilterLike, FilterOp, where
+from ._filters import Condition, FieldRef, Filter, FilterGroup, FilterLike, FilterOp, where
 from ._pagination import AsyncPage, AsyncPageRequest, Page
 from ._retry import RetryPolicy
 from ._types import NOT_GIVEN, NotGiven, ResponseInfo
@@ -80,6 +80,7 @@ __all__ = [
     "Customer",
     "CustomersClient",
     "CustomersError",
+    "FieldRef",
     "Filter",
     "FilterGroup",
     "FilterLike",

@@ -13,7 +13,16 @@ from typing import Any, Literal, get_args
 
 from ._errors import InvalidParameterError
 
-__all__ = ["Condition", "Filter", "FilterGroup", "FilterOp", "FilterLike", "where", "check_filter"]
+__all__ = [
+    "Condition",
+    "FieldRef",
+    "Filter",
+    "FilterGroup",
+    "FilterOp",
+    "FilterLike",
+    "where",
+    "check_filter",
+]
 
 FilterOp = Literal["eq", "neq", "contains", "gt", "gte", "lt", "lte", "in"]
 _OPS: frozenset[str] = frozenset(get_args(FilterOp))
@@ -88,44 +97,128 @@ class FilterGroup(Filter):
 
 
 @dataclass(frozen=True)
-class _FieldRef:
+class FieldRef:
+    """A field to compare, as returned by :func:`where`; each method makes a :class:`Condition`.
+
+    Attributes:
+        name: The field's name (``"email"``, ``"metadata.tier"``).
+
+    Example:
+        >>> where("email").contains("@example.com")
+        Condition(field='email', op='contains', value='@example.com')
+    """
+
     name: str
 
     def eq(self, value: Any) -> Condition:
-        """``field == value``"""
+        """``field == value``.
+
+        Args:
+            value: What the field must equal (``None`` matches a null field).
+
+        Returns:
+            The condition ``{"field", "op": "eq", "value"}``.
+
+        Example:
+            >>> where("metadata.tier").eq("gold").to_dict()["op"]
+            'eq'
+        """
         return Condition(self.name, "eq", value)
 
     def neq(self, value: Any) -> Condition:
-        """``field != value``"""
+        """``field != value``.
+
+        Args:
+            value: What the field must not equal.
+
+        Returns:
+            The condition with op ``"neq"``.
+        """
         return Condition(self.name, "neq", value)
 
     def contains(self, value: str) -> Condition:
-        """``value`` is a substring of ``field``."""
+        """``value`` is a substring of ``field``.
+
+        Args:
+            value: The substring to look for.
+
+        Returns:
+            The condition with op ``"contains"``.
+        """
         return Condition(self.name, "contains", value)
 
     def gt(self, value: Any) -> Condition:
-        """``field > value``"""
+        """``field > value``.
+
+        Args:
+            value: The bound, excluded (epoch milliseconds for ``created_at``).
+
+        Returns:
+            The condition with op ``"gt"``.
+        """
         return Condition(self.name, "gt", value)
 
     def gte(self, value: Any) -> Condition:
-        """``field >= value``"""
+        """``field >= value``.
+
+        Args:
+            value: The bound, included (epoch milliseconds for ``created_at``).
+
+        Returns:
+            The condition with op ``"gte"``.
+        """
         return Condition(self.name, "gte", value)
 
     def lt(self, value: Any) -> Condition:
-        """``field < value``"""
+        """``field < value``.
+
+        Args:
+            value: The bound, excluded.
+
+        Returns:
+            The condition with op ``"lt"``.
+        """
         return Condition(self.name, "lt", value)
 
     def lte(self, value: Any) -> Condition:
-        """``field <= value``"""
+        """``field <= value``.
+
+        Args:
+            value: The bound, included.
+
+        Returns:
+            The condition with op ``"lte"``.
+        """
         return Condition(self.name, "lte", value)
 
     def in_(self, values: Sequence[Any]) -> Condition:
-        """``field`` is one of ``values``."""
+        """``field`` is one of ``values`` (``in`` is a Python keyword, hence the underscore).
+
+        Args:
+            values: The accepted values; sent as a list.
+
+        Returns:
+            The condition with op ``"in"``.
+
+        Example:
+            >>> where("email").in_(["a@x.co", "b@x.co"]).to_dict()["value"]
+            ['a@x.co', 'b@x.co']
+        """
         return Condition(self.name, "in", list(values))
 
 
-def where(field: str) -> _FieldRef:
+def where(field: str) -> FieldRef:
     """Start a condition on ``field`` (``metadata.<key>`` reaches into metadata).
+
+    Args:
+        field: The field to compare: ``email``, ``name``, ``created_at``, ``live`` or
+            ``metadata.<key>`` on the cursor API.
+
+    Returns:
+        A :class:`FieldRef`; call one of its methods (``eq``, ``in_``...) to get a condition.
+
+    Raises:
+        InvalidParameterError: ``field`` is not a non-empty string.
 
     Example:
         >>> where("created_at").gte(1_700_000_000_000).to_dict()["op"]
@@ -133,7 +226,7 @@ def where(field: str) -> _FieldRef:
     """
     if not isinstance(field, str) or not field:
         raise InvalidParameterError("a filter field must be a non-empty string", param="filters")
-    return _FieldRef(field)
+    return FieldRef(field)
 
 
 FilterLike = Filter | Mapping[str, Any]
