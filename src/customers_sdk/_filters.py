@@ -25,6 +25,7 @@ __all__ = [
 ]
 
 FilterOp = Literal["eq", "neq", "contains", "gt", "gte", "lt", "lte", "in"]
+"""The operators a :class:`Condition` may use; ``in`` takes a list of values."""
 _OPS: frozenset[str] = frozenset(get_args(FilterOp))
 
 
@@ -38,7 +39,11 @@ class Filter:
     """
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON document the cursor dialect expects."""
+        """The JSON document the cursor dialect expects.
+
+        Returns:
+            A condition ``{"field", "op", "value"}`` or a group ``{"and" | "or": [...]}``.
+        """
         raise NotImplementedError
 
     def __and__(self, other: Filter) -> FilterGroup:
@@ -63,6 +68,14 @@ def _flatten(kind: str, left: Filter, right: Filter) -> tuple[Filter, ...]:
 class Condition(Filter):
     """One comparison: ``field op value``.
 
+    Attributes:
+        field: The field compared (``"email"``, ``"metadata.tier"``).
+        op: The operator.
+        value: What the field is compared with (a list for ``in``).
+
+    Raises:
+        InvalidParameterError: The condition is malformed (an unknown ``op``, an empty field).
+
     Example:
         >>> Condition("email", "eq", "ada@example.com").to_dict()
         {'field': 'email', 'op': 'eq', 'value': 'ada@example.com'}
@@ -76,12 +89,17 @@ class Condition(Filter):
         check_filter({"field": self.field, "op": self.op, "value": self.value})
 
     def to_dict(self) -> dict[str, Any]:
+        """``{"field", "op", "value"}``, as the cursor API reads it."""
         return {"field": self.field, "op": self.op, "value": self.value}
 
 
 @dataclass(frozen=True, eq=True)
 class FilterGroup(Filter):
     """All (``"and"``) or any (``"or"``) of several filters.
+
+    Attributes:
+        kind: ``"and"``: every filter must match; ``"or"``: at least one.
+        filters: The filters combined, conditions or groups.
 
     Example:
         >>> g = FilterGroup("or", (where("email").eq("a@x.co"), where("email").eq("b@x.co")))
@@ -93,6 +111,7 @@ class FilterGroup(Filter):
     filters: tuple[Filter, ...]
 
     def to_dict(self) -> dict[str, Any]:
+        """``{"and": [...]}`` or ``{"or": [...]}`` of the filters' documents."""
         return {self.kind: [f.to_dict() for f in self.filters]}
 
 
@@ -230,6 +249,8 @@ def where(field: str) -> FieldRef:
 
 
 FilterLike = Filter | Mapping[str, Any]
+"""What ``list(filters=...)`` accepts: a :class:`Filter`, or a raw dict of the same shape
+(checked the same way before anything is sent)."""
 
 
 def check_filter(document: Any, _path: str = "filters") -> dict[str, Any]:

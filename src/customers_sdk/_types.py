@@ -53,6 +53,8 @@ class NotGiven:
 
 
 NOT_GIVEN: Final = NotGiven()
+"""The default of optional arguments: "not passed", so the server's default applies (unlike
+``None``, which clears a field on ``update``)."""
 
 Timeout = float | httpx.Timeout | None
 """A timeout in seconds (applies to connect, read, write and pool), an ``httpx.Timeout``, or

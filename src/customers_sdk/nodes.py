@@ -64,9 +64,13 @@ class NodeError(TypedDict):
     """
 
     message: str
+    """What went wrong, in words (never the API key)."""
     type: str
+    """The exception's class name, e.g. ``"NotFoundError"``."""
     status_code: int | None
+    """The HTTP status, or None when no response was involved."""
     request_id: str | None
+    """The server's request id, or None."""
 
 
 @dataclass(frozen=True, slots=True)

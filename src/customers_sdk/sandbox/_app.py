@@ -29,6 +29,7 @@ from ._store import Store, make_id
 from ._stripe import STRIPE
 
 DEFAULT_API_KEY = "sk_test_sandbox"
+"""The key a `Sandbox` accepts unless it is given another one."""
 _TOO_DEEP = "The request is nested too deeply."
 BUG_MESSAGE = "The sandbox failed to answer this request (a bug in the sandbox; see its log)."
 logger = logging.getLogger("customers_sdk.sandbox")
@@ -48,10 +49,15 @@ class LoggedRequest(NamedTuple):
     """
 
     method: str
+    """The HTTP method, e.g. `GET`."""
     path: str
+    """The path, e.g. `/v1/customers`."""
     query: str
+    """The raw query string, without the `?`."""
     headers: dict[str, str]
+    """The request's headers, names lower-cased, `Authorization` left out."""
     fault: Fault | None
+    """The fault this request met, or None."""
 
 
 class Sandbox:
@@ -67,6 +73,12 @@ class Sandbox:
     faults. With `rate_limit_per_second`, requests beyond that rate within a sliding
     one-second window of `clock` get a 429. `wall_clock` stamps customers created through
     the API.
+
+    Attributes:
+        api_key: The only key accepted (`sk_test_sandbox` unless set).
+        restricted_api_key: A key that authenticates but gets 403 everywhere, or None.
+        seed: Where the seeded customers come from: the same seed, the same customers.
+        request_log: Every request received, oldest first (see `LoggedRequest`).
 
     >>> sandbox = Sandbox(customers=5)
     >>> response = sandbox.handle(

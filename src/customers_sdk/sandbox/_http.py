@@ -90,9 +90,13 @@ class SandboxResponse:
     """
 
     status: int
+    """The HTTP status (0 when a `reset` fault kept the request from the application)."""
     headers: tuple[tuple[str, str], ...]
+    """The response headers, as `(name, value)` pairs."""
     body: bytes
+    """The response body."""
     fault: Fault | None = None
+    """The fault applied to this request, or None."""
 
     @property
     def drops_connection(self) -> bool:
@@ -105,6 +109,7 @@ class SandboxResponse:
         return self.fault is Fault.TRUNCATED
 
     def json(self) -> Any:
+        """The body, parsed as JSON."""
         return json.loads(self.body)
 
 

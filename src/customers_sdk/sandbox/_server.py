@@ -227,6 +227,11 @@ class SandboxServer:
     Each connection has a thread; beyond `max_connections` (1,024) at once, a new one gets
     a 503 with `Retry-After: 1` and is closed.
 
+    Attributes:
+        sandbox: The sandbox answering the requests.
+        host: The address the socket is bound to (`127.0.0.1` unless set).
+        port: The port the socket is bound to (the one the system chose for `port=0`).
+
     >>> with SandboxServer(Sandbox(customers=1)).start() as server:
     ...     server.cursor_base_url == server.url + "/rest"
     True
@@ -272,10 +277,12 @@ class SandboxServer:
 
     @property
     def stripe_base_url(self) -> str:
+        """The `base_url` for `CustomersClient.stripe()`: the root (`/v1/customers`)."""
         return self.url
 
     @property
     def offset_base_url(self) -> str:
+        """The `base_url` for `CustomersClient.offset()`: the root (`/api/public/customers`)."""
         return self.url
 
     @property

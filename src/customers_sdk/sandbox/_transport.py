@@ -33,6 +33,9 @@ class SandboxTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     200
     """
 
+    sandbox: Sandbox
+    """The sandbox answering the requests."""
+
     def __init__(
         self,
         sandbox: Sandbox,
@@ -45,6 +48,7 @@ class SandboxTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         self._async_sleep = async_sleep
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Answer one request of a sync `httpx.Client` (httpx calls this)."""
         body = request.read()
         wait, gives_up = _wait(self.sandbox.latency, request)
         if wait:
@@ -52,6 +56,7 @@ class SandboxTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return _to_httpx(request, self._answer(request, body), gives_up)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Answer one request of an `httpx.AsyncClient` (httpx calls this)."""
         body = await request.aread()
         wait, gives_up = _wait(self.sandbox.latency, request)
         if wait:
