@@ -89,7 +89,11 @@ class Condition(Filter):
         check_filter({"field": self.field, "op": self.op, "value": self.value})
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"field", "op", "value"}``, as the cursor API reads it."""
+        """The condition as the cursor API reads it.
+
+        Returns:
+            ``{"field", "op", "value"}``.
+        """
         return {"field": self.field, "op": self.op, "value": self.value}
 
 
@@ -111,7 +115,11 @@ class FilterGroup(Filter):
     filters: tuple[Filter, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"and": [...]}`` or ``{"or": [...]}`` of the filters' documents."""
+        """The group as the cursor API reads it.
+
+        Returns:
+            ``{"and": [...]}`` or ``{"or": [...]}`` of the filters' documents.
+        """
         return {self.kind: [f.to_dict() for f in self.filters]}
 
 

@@ -320,6 +320,9 @@ class Customer(_Model):
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict (datetimes as ISO 8601 strings), extras included.
 
+        Returns:
+            The customer's fields under their Python names, then any extra fields.
+
         Example:
             >>> Customer(id="cus_1", created_at=0).to_dict()["created_at"]
             '1970-01-01T00:00:00Z'

@@ -109,7 +109,11 @@ class SandboxResponse:
         return self.fault is Fault.TRUNCATED
 
     def json(self) -> Any:
-        """The body, parsed as JSON."""
+        """The body, parsed as JSON.
+
+        Returns:
+            The parsed document.
+        """
         return json.loads(self.body)
 
 
