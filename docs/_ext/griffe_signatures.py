@@ -13,6 +13,8 @@ untouched):
   ``Field(default_factory=dict)`` shows as ``{}``; a value set in ``__init__`` is not shown;
 - gives an attribute set in ``__init__`` from a parameter that parameter's annotation, and one
   set from ``param.name`` the annotation of ``name`` on the parameter's class;
+- labels a field with a default (both a class and an instance attribute to Python) as an
+  instance attribute only, which is how its reader meets it;
 - gives an attribute without a docstring the description its class's docstring gives it in an
   ``Attributes:`` section, so what ``help()`` shows is in the reference too.
 """
@@ -155,6 +157,9 @@ def clean_attribute(attr: griffe.Attribute) -> None:
         text = str(attr.value)
         if not (_is_literal(text) or text in _PUBLIC_NAMES):
             attr.value = _runtime_default(attr)
+    if {"class-attribute", "instance-attribute"} <= attr.labels:
+        # A dataclass or pydantic field with a default: to its reader, an instance attribute.
+        attr.labels.discard("class-attribute")
     if attr.docstring is None and isinstance(attr.parent, griffe.Class):
         description = _documented_attributes(attr.parent).get(attr.name)
         if description:
