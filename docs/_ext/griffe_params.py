@@ -10,7 +10,8 @@ apart. So a docstring in the source documents only what is its own, and for the 
 - adds to the ``Args:`` section (made if missing) every parameter in :data:`SHARED_ARGS` that
   the function takes and does not document;
 - adds the errors in :data:`CALL_RAISES` to the ``Raises:`` section of every method that makes
-  a request (it takes ``deadline``), after those the docstring names;
+  a request (it takes ``deadline``), after those the docstring names, and those in
+  :data:`FACTORY_RAISES` to every client factory's (it takes ``api_key``);
 - gives a method of ``AsyncCustomersClient`` the ``Args:`` and ``Raises:`` sections of the
   ``CustomersClient`` method of the same name when its own docstring has none.
 """
@@ -55,6 +56,12 @@ CALL_RAISES = {
     "ResponseValidationError": "The response is not what the dialect promises.",
 }
 """The errors any request-making method may raise."""
+
+FACTORY_RAISES = {
+    "InvalidParameterError": "No API key (argument or environment), a malformed key or base "
+    "URL, or an option out of range.",
+}
+"""The errors a client factory (a function that takes ``api_key``) may raise."""
 
 _SECTION = re.compile(r"^(\w[\w ]*):\s*$")
 _ITEM = re.compile(r"^    (\w+)(?: \(.*\))?:")
@@ -128,6 +135,8 @@ def complete(
         _add_items(_section(sections, "Args"), shared)
     if "deadline" in names:
         _add_items(_section(sections, "Raises"), CALL_RAISES)
+    if "api_key" in names:
+        _add_items(_section(sections, "Raises"), FACTORY_RAISES)
     new_text = join_sections(sections)
     if new_text.strip() == text.strip():
         return
