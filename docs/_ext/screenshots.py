@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import functools
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -90,13 +91,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page", action="append", help="a page path such as guides/errors/")
     parser.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
     args = parser.parse_args(argv)
+    if any("#" in page for page in args.page or ()):
+        parser.error("--page takes a page's path, no #anchor: Chromium photographs those blank")
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="customers-sdk-site-") as site:
         build_site(Path(site))
         with serve(Path(site)) as base_url:
             for page in args.page or PAGES:
                 for label, size in WIDTHS.items():
-                    name = (page.strip("/").replace("/", "-") or "home") + f"-{label}.png"
+                    slug = re.sub(r"[^\w.]+", "-", page).strip("-") or "home"
+                    name = f"{slug}-{label}.png"
                     screenshot(args.chromium, base_url + page, args.out / name, size)
                     print(args.out / name)
     return 0
