@@ -28,7 +28,7 @@ from ._errors import (
     UnprocessableEntityError,
     UnsupportedOperationError,
 )
-from ._filters import Condition, Filter, FilterGroup, FilterLike, FilterOp, where
+from ._filters import Condition, FieldRef, Filter, FilterGroup, FilterLike, FilterOp, where
 from ._pagination import AsyncPage, AsyncPageRequest, Page
 from ._redact import RedactedCause
 from ._retry import RetryPolicy
@@ -92,6 +92,7 @@ __all__ = [
     "DefaultAioHttpClient",
     "ExportFormat",
     "ExportParams",
+    "FieldRef",
     "Filter",
     "FilterGroup",
     "FilterLike",

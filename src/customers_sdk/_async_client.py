@@ -117,6 +117,9 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
         ``concurrency=8`` fetches later pages eight at a time, still yielding in order; on the
         cursor dialects any ``concurrency`` > 1 prefetches the next page (under asyncio).
 
+        Returns:
+            An awaitable of the first page that is also an async iterable of every customer.
+
         Example:
             >>> page = await client.list(limit=100)  # doctest: +SKIP
             >>> async for customer in client.list(limit=100, concurrency=8):  # doctest: +SKIP
@@ -147,6 +150,9 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
     ) -> AsyncPageRequest[Customer]:
         """Search customers with Stripe's search syntax (Stripe dialect only).
 
+        Returns:
+            An awaitable of the first page of results that is also an async iterable of them.
+
         Example:
             >>> async for c in client.search("name~'Ada'"):  # doctest: +SKIP
             ...     print(c.id)
@@ -164,6 +170,9 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
         deadline: float | NotGiven | None = NOT_GIVEN,
     ) -> Customer:
         """One customer by id.
+
+        Returns:
+            The customer (a deleted Stripe customer has ``deleted=True``).
 
         Example:
             >>> (await client.get("cus_123")).email  # doctest: +SKIP
@@ -188,6 +197,9 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
     ) -> Customer:
         """Create a customer; retries reuse one idempotency key.
 
+        Returns:
+            The new customer.
+
         Example:
             >>> (await client.create(email="ada@example.com")).id  # doctest: +SKIP
             'cus_...'
@@ -211,6 +223,9 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
     ) -> Customer:
         """Change the fields given; an omitted field is left as is, ``None`` clears it.
 
+        Returns:
+            The customer as it is now.
+
         Example:
             >>> (await client.update("cus_123", phone=None)).phone is None  # doctest: +SKIP
             True
@@ -230,7 +245,10 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
         max_retries: int | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
     ) -> Customer:
-        """Delete a customer; returns it with ``deleted=True``.
+        """Delete a customer.
+
+        Returns:
+            The deleted customer, with ``deleted=True``.
 
         Example:
             >>> (await client.delete("cus_123")).deleted  # doctest: +SKIP

@@ -131,6 +131,14 @@ class BaseClient(Generic[HttpT]):
     ) -> Self:
         """A client for Stripe's v1 customers API (key from ``STRIPE_API_KEY`` if not given).
 
+        Args:
+            stripe_version: Sent as ``Stripe-Version``, to pin the API version; default: the
+                account's.
+            stripe_account: Sent as ``Stripe-Account``, to act for a connected account.
+
+        Returns:
+            A Stripe client; use it as a context manager, or close it when done.
+
         Example:
             >>> client = CustomersClient.stripe(api_key="sk_test_...")  # doctest: +SKIP
             >>> client.get("cus_123").email  # doctest: +SKIP
@@ -175,6 +183,9 @@ class BaseClient(Generic[HttpT]):
     ) -> Self:
         """A client for the offset-paginated public customers API (``list`` only).
 
+        Returns:
+            An offset client (``base_url`` is required: argument or ``CUSTOMERS_BASE_URL``).
+
         Example:
             >>> client = CustomersClient.offset(base_url="https://app.example.com", api_key="k")
             >>> client
@@ -213,6 +224,12 @@ class BaseClient(Generic[HttpT]):
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> Self:
         """A client for the JSON customers API with cursors and filters.
+
+        Args:
+            collection_path: Where the customers live under ``base_url``.
+
+        Returns:
+            A cursor client (``base_url`` is required: argument or ``CUSTOMERS_BASE_URL``).
 
         Example:
             >>> client = CustomersClient.cursor(base_url="https://api.example.com", api_key="k")
@@ -348,7 +365,7 @@ class BaseClient(Generic[HttpT]):
             customer._response_info = info
             return customer
         customer = self._customer(response, info)
-        customer.deleted = True  # seed 003's DELETE returns the object without the flag
+        customer.deleted = True  # the cursor API's DELETE returns the object without the flag
         return customer
 
     def __repr__(self) -> str:

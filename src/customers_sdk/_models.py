@@ -125,6 +125,12 @@ def _aliases(*names: str) -> Any:
 
 
 UTCDateTime = Annotated[datetime, _UTC]
+"""A ``datetime``, always timezone-aware in UTC, whatever the wire sent.
+
+ISO 8601 with any offset is converted to UTC, and without one is read as UTC; a number is epoch
+seconds, or milliseconds where the dialect sends them (never guessed from its size). The
+``tzinfo`` is UTC but not always the object ``timezone.utc``: compare with ``==``, not ``is``.
+"""
 
 
 class _Model(BaseModel):
@@ -164,13 +170,21 @@ class SubscriptionStatus(str, Enum):
     """
 
     ACTIVE = "active"
+    """Paid up and running."""
     TRIALING = "trialing"
+    """In a free trial; counts as active."""
     PAST_DUE = "past_due"
+    """A payment failed; the provider is retrying it."""
     CANCELED = "canceled"
+    """Ended; it will not renew."""
     UNPAID = "unpaid"
+    """Payment retries are exhausted; the subscription is kept but not served."""
     INCOMPLETE = "incomplete"
+    """The first payment has not succeeded yet."""
     INCOMPLETE_EXPIRED = "incomplete_expired"
+    """The first payment never succeeded and the window to pay closed."""
     PAUSED = "paused"
+    """Paused (e.g. a trial ended without a payment method)."""
 
     def __str__(self) -> str:
         return self.value
@@ -183,7 +197,7 @@ ACTIVE_STATUSES = frozenset({SubscriptionStatus.ACTIVE.value, SubscriptionStatus
 
 
 class Plan(_Model):
-    """A subscription's plan (seed 002's plan object; Stripe's price/plan are mapped onto it).
+    """A subscription's plan (the offset API's plan object; Stripe's price/plan map onto it).
 
     Example:
         >>> Plan(stripe_price_id="price_1", name="Pro", amount=4999, currency="usd").amount
@@ -191,10 +205,15 @@ class Plan(_Model):
     """
 
     stripe_price_id: str | None = _aliases("stripe_price_id", "stripePriceId")
+    """The Stripe price behind the plan (``price_...``), when the server says."""
     name: str | None = None
+    """The plan's display name, e.g. ``"Pro"``."""
     amount: int | None = None
+    """The price per interval in the currency's smallest unit (cents for ``usd``)."""
     currency: str | None = None
+    """Three-letter ISO currency code, lowercase (``"usd"``)."""
     interval: str | None = None
+    """How often the plan bills: ``"month"``, ``"year"``..."""
 
 
 class Subscription(_Model):
@@ -209,12 +228,17 @@ class Subscription(_Model):
     """
 
     id: str
+    """The subscription's id (``sub_...`` on Stripe)."""
     status: Annotated[SubscriptionStatus | str, Field(union_mode="left_to_right")] | None = None
+    """A :class:`SubscriptionStatus`, or the server's string when the SDK does not know it."""
     current_period_start: UTCDateTime | None = _aliases(
         "current_period_start", "currentPeriodStart"
     )
+    """When the current billing period started (aware UTC)."""
     current_period_end: UTCDateTime | None = _aliases("current_period_end", "currentPeriodEnd")
+    """When the current billing period ends (aware UTC)."""
     plan: Plan | None = None
+    """What the subscription is to, when the server includes it."""
 
     @property
     def is_active(self) -> bool:
@@ -236,21 +260,38 @@ class Customer(_Model):
 
     # Aliases are the wire names: offset's camelCase, Stripe's `created` and `livemode`.
     id: Annotated[str, Strict()]
+    """The customer's id (``cus_...`` on Stripe); what ``get``, ``update`` and ``delete`` take."""
     email: str | None = None
+    """The customer's email address."""
     name: str | None = None
+    """Full name; on the offset API, ``first_name`` and ``last_name`` joined when it sends none."""
     phone: str | None = None
+    """The customer's phone number, as the server stores it."""
     metadata: Annotated[dict[str, str], _NullAsEmpty] = Field(default_factory=dict)
+    """Your own key-value pairs; always a dict (``{}`` when the server has none or sends null)."""
     created_at: UTCDateTime | None = _aliases("created_at", "createdAt", "created")
+    """When the customer was created (aware UTC); Stripe's ``created``, the offset API's
+    ``createdAt``."""
     updated_at: UTCDateTime | None = _aliases("updated_at", "updatedAt")
+    """When the customer last changed (aware UTC), on APIs that say; Stripe does not."""
     live: bool | None = _aliases("live", "livemode")
+    """True for live data, False for test data (Stripe's ``livemode``); None when not sent."""
     first_name: str | None = _aliases("first_name", "firstName")
+    """Given name (offset API)."""
     last_name: str | None = _aliases("last_name", "lastName")
+    """Family name (offset API)."""
     stripe_customer_id: str | None = _aliases("stripe_customer_id", "stripeCustomerId")
+    """The matching Stripe customer's id, where the offset API links one."""
     subscriptions: list[Subscription] | None = None
+    """The customer's subscriptions, when the response includes them (the offset API with
+    ``include_subscriptions=True``; Stripe when they are expanded); None otherwise."""
     has_active_subscription: bool | None = _aliases(
         "has_active_subscription", "hasActiveSubscription"
     )
+    """True if any subscription is active or trialing: sent by the offset API, derived from
+    ``subscriptions`` elsewhere; None when neither is known."""
     deleted: bool = False
+    """True on the object ``delete()`` returns (and on a deleted Stripe customer)."""
 
     @field_validator("subscriptions", mode="before")
     @classmethod
@@ -279,6 +320,9 @@ class Customer(_Model):
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict (datetimes as ISO 8601 strings), extras included.
 
+        Returns:
+            The customer's fields under their Python names, then any extra fields.
+
         Example:
             >>> Customer(id="cus_1", created_at=0).to_dict()["created_at"]
             '1970-01-01T00:00:00Z'
@@ -295,6 +339,10 @@ class Pagination(_Model):
     """
 
     total: int
+    """How many customers the list holds in all, at the time of this page."""
     limit: int
+    """The page size the server applied."""
     offset: int
+    """How many customers come before this page."""
     has_more: bool = Field(validation_alias=AliasChoices("has_more", "hasMore"))
+    """True when customers follow this page (the wire's ``hasMore``)."""

@@ -46,7 +46,15 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
     """Everything about a page that does no I/O. Getting another page takes two steps:
     ``send`` makes the request (the sync client returns its :data:`Exchange`, the async one
     an awaitable of it) and ``read`` builds the page from it. Concurrent walks hold a request
-    slot for the first step only: models are built after the slot is free again."""
+    slot for the first step only: models are built after the slot is free again.
+
+    Attributes:
+        data: This page's items, in the order the server sent them.
+        has_more: Whether the server has more items after this page.
+        pagination: The offset API's pagination block (``total``...); None elsewhere.
+        response_info: Request id, status, retries and time of this page's request.
+        query: The parameters this page was fetched with.
+    """
 
     def __init__(
         self,
@@ -135,6 +143,9 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
     def to_dicts(self) -> list[dict[str, Any]]:
         """This page's items as JSON-serialisable dicts (``to_dicts(page)`` walks all pages).
 
+        Returns:
+            One dict per item, as :meth:`Customer.to_dict` makes it.
+
         Example:
             >>> json.dumps(client.list(limit=10).to_dicts())  # doctest: +SKIP
         """
@@ -146,6 +157,12 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
         """This page's items as a pandas DataFrame (``to_dataframe(page)`` walks all pages).
 
         Needs the ``pandas`` extra; see :func:`customers_sdk.to_dataframe` for the columns.
+
+        Args:
+            flatten_subscriptions: One row per subscription instead of one per customer.
+
+        Returns:
+            The DataFrame.
 
         Example:
             >>> client.list(limit=10).to_dataframe()[["id", "email"]]  # doctest: +SKIP
@@ -183,6 +200,9 @@ class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
     def next_page(self) -> Page[ItemT] | None:
         """Fetch the page after this one; ``None`` (and no request) if this is the last.
 
+        Returns:
+            The next page, or None.
+
         Example:
             >>> second = client.list(limit=10).next_page()  # doctest: +SKIP
         """
@@ -191,6 +211,9 @@ class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
 
     def iter_pages(self) -> Iterator[Page[ItemT]]:
         """This page, then each following page, fetched as you go.
+
+        Yields:
+            Each page, this one first.
 
         Example:
             >>> for page in client.list(limit=100).iter_pages():  # doctest: +SKIP
@@ -265,6 +288,9 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
     async def next_page(self) -> AsyncPage[ItemT] | None:
         """Fetch the page after this one; ``None`` (and no request) if this is the last.
 
+        Returns:
+            The next page, or None.
+
         Example:
             >>> second = await (await client.list(limit=10)).next_page()  # doctest: +SKIP
         """
@@ -275,6 +301,9 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
 
     async def iter_pages(self) -> AsyncGenerator[AsyncPage[ItemT], None]:
         """This page, then each following page, fetched as you go.
+
+        Yields:
+            Each page, this one first.
 
         Example:
             >>> async for page in (await client.list()).iter_pages():  # doctest: +SKIP

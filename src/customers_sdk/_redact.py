@@ -95,6 +95,7 @@ class RedactedCause(Exception):
     def __init__(self, kind: str, text: str) -> None:
         super().__init__(f"{kind}: {text}")
         self.kind = kind
+        """The original exception's type, e.g. ``"httpx.ConnectError"``."""
 
 
 def _texts(exc: BaseException) -> list[str]:

@@ -40,6 +40,9 @@ class RequestSpec:
 
 
 CreatedFilter = int | datetime | Mapping[str, int | datetime]
+"""What Stripe's ``list(created=...)`` takes: one creation time, or bounds keyed ``gt``,
+``gte``, ``lt``, ``lte`` (``{"gte": 1_700_000_000}``). A time is epoch seconds or an aware
+``datetime``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,16 @@ class ListQuery:
     """The validated parameters of a ``list()`` call; the next page is a copy with a new cursor.
 
     ``None`` means "not given": the server's default applies. ``filters`` is already checked.
+
+    Attributes:
+        limit: The page size asked for.
+        starting_after: Fetch the items after this id (forward cursor).
+        ending_before: Fetch the items before this id (backward cursor).
+        email: Stripe's exact-email filter.
+        created: Stripe's creation-time filter.
+        filters: The cursor API's filter document, as a plain dict.
+        offset: The offset API's number of customers to skip.
+        include_subscriptions: Whether the offset API includes subscriptions.
     """
 
     limit: int | None = None
@@ -60,12 +73,19 @@ class ListQuery:
 
     @property
     def backward(self) -> bool:
+        """True when the walk goes backward: the list started with ``ending_before``."""
         return self.ending_before is not None
 
 
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
-    """The parameters of a ``search()`` call; ``page`` is the server's opaque next-page token."""
+    """The parameters of a ``search()`` call; ``page`` is the server's opaque next-page token.
+
+    Attributes:
+        query: The search query, in Stripe's search syntax.
+        limit: The page size asked for.
+        page: The previous response's ``next_page`` token (None: the first page).
+    """
 
     query: str
     limit: int | None = None
@@ -73,6 +93,7 @@ class SearchQuery:
 
 
 Query = ListQuery | SearchQuery
+"""The frozen parameters of one page's request: a :class:`ListQuery` or a :class:`SearchQuery`."""
 
 
 MAX_ID_LENGTH = 255

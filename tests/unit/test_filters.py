@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 
-from customers_sdk import Condition, Filter, FilterGroup, InvalidParameterError, where
+from customers_sdk import (
+    Condition,
+    FieldRef,
+    Filter,
+    FilterGroup,
+    InvalidParameterError,
+    where,
+)
 from customers_sdk._filters import MAX_FILTER_DEPTH, check_filter, filters_json
 
 
@@ -29,6 +36,13 @@ def test_every_op_builds_its_condition(built: Condition, op: str, value: Any) ->
     field = built.field
     assert built.to_dict() == {"field": field, "op": op, "value": value}
     assert check_filter(built) == built.to_dict()
+
+
+def test_where_returns_the_public_field_ref() -> None:
+    ref = where("metadata.tier")
+    assert type(ref) is FieldRef
+    assert ref == FieldRef("metadata.tier")
+    assert ref.in_(("gold", "silver")) == Condition("metadata.tier", "in", ["gold", "silver"])
 
 
 def test_and_or_nest_and_flatten() -> None:

@@ -1,4 +1,4 @@
-"""The JSON customers API with cursors and filters (seed 003): ms timestamps, PATCH semantics."""
+"""The JSON customers API with cursors and filters: ms timestamps, PATCH semantics."""
 
 from __future__ import annotations
 

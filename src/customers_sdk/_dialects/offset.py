@@ -1,4 +1,4 @@
-"""The offset-paginated public customers API (seed 002): camelCase objects, ``pagination``."""
+"""The offset-paginated public customers API: camelCase objects, ``pagination``."""
 
 from __future__ import annotations
 

@@ -116,7 +116,7 @@ def _subscriptions(value: Any) -> Any:
 
 
 class StripeDialect(Dialect):
-    """Stripe's ``/v1/customers`` (seeds 000 and 001)."""
+    """Stripe's ``/v1/customers``."""
 
     name = "stripe"
     operations = frozenset({"list", "get", "create", "update", "delete", "search"})

@@ -26,13 +26,21 @@ class ExportParams(TypedDict, total=False):
     """The ``list()`` params an export takes (each dialect takes its own, as ``list()``)."""
 
     limit: int
+    """Page size; defaults to the dialect's largest page."""
     starting_after: str
+    """Stripe and cursor: start after this customer id."""
     ending_before: str
+    """Stripe and cursor: walk backward from this customer id."""
     email: str
+    """Stripe: only customers with exactly this email."""
     created: CreatedFilter
+    """Stripe: epoch seconds, or a range such as ``{"gte": 1_700_000_000}``."""
     filters: FilterLike
+    """Cursor: a filter built with ``where()``, or the raw document."""
     offset: int
+    """Offset: customers to skip first."""
     include_subscriptions: bool
+    """Offset: read each customer's subscriptions too."""
 
 
 _PARAMS = tuple(ExportParams.__annotations__)
@@ -91,6 +99,24 @@ def export_customers(
     ``concurrency`` is ``list()``'s. ``progress`` is called after every page with the count
     written so far. See the "Exporting everything" guide for the columns and the Parquet schema.
 
+    Args:
+        client: The client whose customers are exported.
+        path: The output file; its checkpoint is ``PATH.checkpoint.json`` beside it.
+        format: ``csv``, ``jsonl``, ``json`` or ``parquet``.
+        resume: Continue from the checkpoint, if there is one.
+        concurrency: Pages fetched at once, as ``list(concurrency=...)``.
+        progress: Called with the number of customers written so far, after every page.
+        row_group_size: Parquet only: rows per row group.
+        **params: The ``list()`` params of the dialect (see :class:`ExportParams`).
+
+    Returns:
+        The number of customers in the finished output.
+
+    Raises:
+        InvalidParameterError: Bad params, or a checkpoint from another export.
+        CustomersError: What the walk raises (an API or transport error); the checkpoint
+            stays, so the export can be resumed.
+
     Example:
         >>> from customers_sdk import export_customers
         >>> export_customers(client, "customers.parquet", format="parquet")  # doctest: +SKIP
@@ -121,6 +147,23 @@ async def aexport_customers(
     """:func:`export_customers` for the async client. Pages are written (and fsynced) in a
     worker thread, so the event loop is not held up by the disk (``progress`` is called from
     that thread too); a cancelled export keeps a valid checkpoint.
+
+    Args:
+        client: The async client whose customers are exported.
+        path: The output file; its checkpoint is ``PATH.checkpoint.json`` beside it.
+        format: ``csv``, ``jsonl``, ``json`` or ``parquet``.
+        resume: Continue from the checkpoint, if there is one.
+        concurrency: Pages fetched at once, as ``list(concurrency=...)``.
+        progress: Called with the number of customers written so far, after every page.
+        row_group_size: Parquet only: rows per row group.
+        **params: The ``list()`` params of the dialect (see :class:`ExportParams`).
+
+    Returns:
+        The number of customers in the finished output.
+
+    Raises:
+        InvalidParameterError: Bad params, or a checkpoint from another export.
+        CustomersError: What the walk raises; the checkpoint stays, for a resume.
 
     Example:
         >>> from customers_sdk import aexport_customers

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["FORMATS", "ExportFormat", "ExportJob", "Progress"]
 
 ExportFormat = Literal["csv", "jsonl", "json", "parquet"]
+"""The formats an export writes: ``parquet`` needs the ``parquet`` extra (pyarrow)."""
 FORMATS: tuple[ExportFormat, ...] = ("csv", "jsonl", "json", "parquet")
 Progress = Callable[[int], object]
 """Called after every page written, with the number of customers in the output so far."""

@@ -1,4 +1,4 @@
-"""Dialect `cursor` (seed 003): JSON customers with cursors and `filters`, under /rest."""
+"""Dialect `cursor`: JSON customers with cursors and `filters`, under /rest."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ LIST_PARAMS = frozenset({"limit", "starting_after", "ending_before", "filters"})
 
 
 def render_customer(record: CustomerRecord) -> JSONObject:
-    """A customer in seed 003's shape (`created_at` in epoch milliseconds)."""
+    """A customer in the cursor API's shape (`created_at` in epoch milliseconds)."""
     customer: JSONObject = {
         "object": "customer",
         "id": record.id,
@@ -171,4 +171,4 @@ CURSOR = Dialect(
     idempotent_methods=frozenset({"POST", "PATCH", "DELETE"}),
     allow_basic_auth=False,
 )
-"""The JSON customers API of seed 003 under /rest/v1/customers."""
+"""The JSON customers API under /rest/v1/customers."""

@@ -92,9 +92,13 @@ class SandboxResponse:
     """
 
     status: int
+    """The HTTP status (0 when a `reset` fault kept the request from the application)."""
     headers: tuple[tuple[str, str], ...]
+    """The response headers, as `(name, value)` pairs."""
     body: bytes
+    """The response body."""
     fault: Fault | None = None
+    """The fault applied to this request, or None."""
 
     @property
     def drops_connection(self) -> bool:
@@ -107,6 +111,11 @@ class SandboxResponse:
         return self.fault is Fault.TRUNCATED
 
     def json(self) -> Any:
+        """The body, parsed as JSON.
+
+        Returns:
+            The parsed document.
+        """
         return parse_json(self.body)
 
 
