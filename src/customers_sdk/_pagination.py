@@ -6,8 +6,10 @@ Iterating a page walks every item of every later page, lazily. A list started wi
 first), as stripe-python does. Offset pages can fetch the pages ahead concurrently, because the
 first page's ``total`` says which offsets exist; the plan is drawn only as far as the window of
 requests in flight, and the first page that says it is the last ends the walk, so a lying
-``total`` costs at most a window of requests. Every next query comes from
-``Dialect.follow``, which raises when a page would not move the walk on.
+``total`` costs at most a window of requests. A page holding more or fewer than ``limit``
+items ends the plan (the rest is walked one page at a time), so a concurrent walk yields
+exactly what a sequential one does. Every next query comes from ``Dialect.follow``, which
+raises when a page would not move the walk on.
 """
 
 from __future__ import annotations
@@ -110,6 +112,21 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
         offsets = range(query.offset or 0, pagination.total, step)
         return (replace(query, offset=offset) for offset in offsets)
 
+    def _planned_right(self, page: _BasePage[ItemT, SentT, PageT]) -> bool:
+        """Whether ``page``, fetched from the plan, is the page after this one: the plan
+        assumes every page holds exactly ``limit`` items, so one holding fewer (or more) yet
+        saying more follow would make the next planned offset skip (or repeat) customers.
+
+        The walk then drops what the plan fetched ahead (one window of requests at most) and
+        goes on one page at a time from this page's own next query, exactly as a sequential
+        walk does: both yield the same customers in the same order, whatever the server sends.
+        Not an error, since a short page is legal (a customer deleted mid-walk, a server capping
+        ``limit``); not a new plan either, since a server whose pages do not hold ``limit``
+        items has shown that offsets ``limit`` apart cannot be trusted, and re-planning after
+        each such page would waste a window of requests every time.
+        """
+        return page.query == self._next_query
+
     @property
     def _window(self) -> int:
         # Twice the fetches in flight: when any of them finishes (not only the one the caller
@@ -203,17 +220,23 @@ class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
         last: Page[ItemT] = self
         planned = self._offsets_ahead()
         if planned is not None:
-            yield from self._fetch_window(planned)
-            return
+            with contextlib.closing(self._fetch_window(planned)) as window:
+                for page in window:
+                    if not last._planned_right(page):
+                        break
+                    yield page
+                    last = page
+                    if last.next_page_query is None:
+                        return
+        # The total grew while we walked, or the plan went wrong: carry on one page at a time.
         while (following := last.next_page()) is not None:
             yield following
             last = following
 
-    def _fetch_window(self, planned: Iterator[Query]) -> Iterator[Page[ItemT]]:
+    def _fetch_window(self, planned: Iterator[Query]) -> Generator[Page[ItemT], None, None]:
         # The pool makes `concurrency` requests at a time; the window queues up to twice that,
         # so a finished request is followed at once by the next (see _window). Pages are read
         # here, in order, so a worker never holds its slot while models are built.
-        last: Page[ItemT] = self
         with ThreadPoolExecutor(self._concurrency, "customers-sdk-page") as pool:
             window = deque((q, pool.submit(self._send, q)) for q in islice(planned, self._window))
             try:
@@ -222,17 +245,10 @@ class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
                     exchange = sent.result()
                     if (queued := next(planned, None)) is not None:
                         window.append((queued, pool.submit(self._send, queued)))
-                    last = self._read(query, exchange)
-                    yield last
-                    if last.next_page_query is None:
-                        return
+                    yield self._read(query, exchange)
             finally:
                 for _, future in window:
                     future.cancel()  # a no-op once running; the pool's exit then waits for it
-        # The total grew while we walked: carry on one page at a time.
-        while (following := last.next_page()) is not None:
-            yield following
-            last = following
 
     def _walk_prefetching(self) -> Iterator[Page[ItemT]]:
         with ThreadPoolExecutor(1, "customers-sdk-prefetch") as pool:
@@ -293,8 +309,11 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
         if planned is not None:
             ahead = self._fetch_window if _running_asyncio() else self._fetch_batches
             async with contextlib.aclosing(ahead(planned)) as window:
-                async for last in window:
-                    yield last
+                async for page in window:
+                    if not last._planned_right(page):
+                        break
+                    yield page
+                    last = page
                     if last.next_page_query is None:
                         return
         while (following := await last.next_page()) is not None:
