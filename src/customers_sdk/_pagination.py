@@ -9,22 +9,22 @@ requests in flight, and the first page that says it is the last ends the walk, s
 ``total`` costs at most a window of requests. A page holding more or fewer than ``limit``
 items ends the plan (the rest is walked one page at a time), so a concurrent walk yields
 exactly what a sequential one does. Every next query comes from ``Dialect.follow``, which
-raises when a page would not move the walk on.
+raises when a page would not move the walk on. The plan is drawn here; ``_fetch_ahead`` holds
+the engines that fetch it (threads, asyncio tasks, a trio task group).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._dialects import PageContent
 from ._errors import ResponseValidationError
+from ._fetch_ahead import afetch_batches, afetch_window, fetch_window, running_asyncio
 from ._request import ListQuery, Query
 from ._types import ResponseInfo
 
@@ -128,14 +128,6 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
         return page.query == self._next_query
 
     @property
-    def _window(self) -> int:
-        # Twice the fetches in flight: when any of them finishes (not only the one the caller
-        # waits for) the next starts at once, so a slow page never leaves a slot idle; and the
-        # caller is never more than this many pages behind. Measured: ~20% faster than a
-        # window of exactly `concurrency` against a server whose replies come back out of order.
-        return 2 * self._concurrency
-
-    @property
     def _prefetches(self) -> bool:
         # Cursor pages can't be planned ahead (each cursor comes from the previous page), but
         # the next one can be fetched while the caller works through this one.
@@ -172,20 +164,6 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
         return to_dataframe(self.data, flatten_subscriptions=flatten_subscriptions)  # type: ignore[arg-type]
 
 
-def _running_asyncio() -> bool:
-    # Prefetching uses an asyncio task; under trio the walk is simply sequential.
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
-def _batches(queries: Iterator[Query], size: int) -> Iterator[list[Query]]:
-    while batch := list(islice(queries, size)):
-        yield batch
-
-
 class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
     """One page of results; iterate it to walk all results across pages.
 
@@ -220,7 +198,8 @@ class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
         last: Page[ItemT] = self
         planned = self._offsets_ahead()
         if planned is not None:
-            with contextlib.closing(self._fetch_window(planned)) as window:
+            window = fetch_window(self._send, self._read, self._concurrency, planned)
+            with contextlib.closing(window):
                 for page in window:
                     if not last._planned_right(page):
                         break
@@ -232,23 +211,6 @@ class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
         while (following := last.next_page()) is not None:
             yield following
             last = following
-
-    def _fetch_window(self, planned: Iterator[Query]) -> Generator[Page[ItemT], None, None]:
-        # The pool makes `concurrency` requests at a time; the window queues up to twice that,
-        # so a finished request is followed at once by the next (see _window). Pages are read
-        # here, in order, so a worker never holds its slot while models are built.
-        with ThreadPoolExecutor(self._concurrency, "customers-sdk-page") as pool:
-            window = deque((q, pool.submit(self._send, q)) for q in islice(planned, self._window))
-            try:
-                while window:
-                    query, sent = window.popleft()
-                    exchange = sent.result()
-                    if (queued := next(planned, None)) is not None:
-                        window.append((queued, pool.submit(self._send, queued)))
-                    yield self._read(query, exchange)
-            finally:
-                for _, future in window:
-                    future.cancel()  # a no-op once running; the pool's exit then waits for it
 
     def _walk_prefetching(self) -> Iterator[Page[ItemT]]:
         with ThreadPoolExecutor(1, "customers-sdk-prefetch") as pool:
@@ -296,7 +258,8 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
             >>> async for page in (await client.list()).iter_pages():  # doctest: +SKIP
             ...     print(len(page.data))
         """
-        if self._prefetches and _running_asyncio():
+        # Prefetching uses an asyncio task; under trio the walk is simply sequential.
+        if self._prefetches and running_asyncio():
             # Nested async generators are closed explicitly, so a caller who breaks out tears
             # the whole walk down (prefetch included) in one step, not one GC pass per level.
             async with contextlib.aclosing(self._walk_prefetching()) as walk:
@@ -307,8 +270,9 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
         last: AsyncPage[ItemT] = self
         planned = self._offsets_ahead()
         if planned is not None:
-            ahead = self._fetch_window if _running_asyncio() else self._fetch_batches
-            async with contextlib.aclosing(ahead(planned)) as window:
+            ahead = afetch_window if running_asyncio() else afetch_batches
+            window = ahead(self._send, self._read, self._concurrency, planned)
+            async with contextlib.aclosing(window):
                 async for page in window:
                     if not last._planned_right(page):
                         break
@@ -334,67 +298,6 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
                     await ahead
                 raise
             page = await ahead
-
-    async def _fetch_window(
-        self, planned: Iterator[Query]
-    ) -> AsyncGenerator[AsyncPage[ItemT], None]:
-        # asyncio: a window of tasks, `concurrency` of them requesting at a time (see
-        # _window), while the caller works through a page. A task holds its slot for the
-        # request only; pages are read here, in order, so the next request is out while models
-        # are built. Whoever stops the walk (break, aclose, cancellation) lands in
-        # ``finally``, which cancels and awaits every task still out.
-        slots = asyncio.Semaphore(self._concurrency)
-
-        async def send(query: Query) -> Exchange:
-            async with slots:
-                return await self._send(query)
-
-        window = deque(
-            (query, asyncio.ensure_future(send(query))) for query in islice(planned, self._window)
-        )
-        try:
-            while window:
-                # Shielded: a cancelled walk must not cancel this request by itself first, or
-                # its freed slot would start a queued one; ``finally`` cancels all, queued first.
-                query, sent = window[0]
-                exchange = await asyncio.shield(sent)
-                window.popleft()
-                if (queued := next(planned, None)) is not None:
-                    window.append((queued, asyncio.ensure_future(send(queued))))
-                yield self._read(query, exchange)
-        finally:
-            for _, task in reversed(window):
-                task.cancel()
-            for _, task in window:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
-
-    async def _fetch_batches(
-        self, planned: Iterator[Query]
-    ) -> AsyncGenerator[AsyncPage[ItemT], None]:
-        # trio: `concurrency` requests at a time in a task group, closed before anything is
-        # yielded: a caller who stops iterating (or is cancelled) never leaves requests running
-        # in the background. Pages are read afterwards, in order, as in the other walks.
-        import anyio  # comes with httpx; loaded only by async callers
-
-        async def fetch_one(
-            into: dict[int, Exchange | Exception], index: int, query: Query
-        ) -> None:
-            try:
-                into[index] = await self._send(query)
-            except Exception as exc:  # raised below, in order: the group would wrap it in a group
-                into[index] = exc
-
-        for batch in _batches(planned, self._concurrency):
-            exchanges: dict[int, Exchange | Exception] = {}
-            async with anyio.create_task_group() as group:
-                for index, query in enumerate(batch):
-                    group.start_soon(fetch_one, exchanges, index, query)
-            for index, query in enumerate(batch):
-                sent = exchanges[index]
-                if isinstance(sent, Exception):
-                    raise sent
-                yield self._read(query, sent)
 
     def __aiter__(self) -> AsyncGenerator[ItemT, None]:
         return _walk_items(self)
