@@ -18,6 +18,7 @@ from test_pages import FakeList
 
 from conftest import COLLECTIONS, DIALECTS, Drive, page_body, unit_driver, wire_customer
 from customers_sdk import Customer, CustomersClient, InternalServerError, ResponseValidationError
+from customers_sdk._fetch_ahead import window_size
 from customers_sdk._request import ListQuery
 
 CURSOR_DIALECTS = ("stripe", "cursor")
@@ -350,7 +351,10 @@ def test_a_concurrent_offset_walk_yields_what_a_sequential_walk_does(
     driver = unit_driver(drive, "offset")
 
     sequential = [c.id for c in driver.iterate(limit=3)]
+    sent_sequentially = len(fake.requests)
     concurrent = [c.id for c in driver.iterate(limit=3, concurrency=3)]
 
     assert sequential == [wire_customer("offset", i)["id"] for i in range(14)]
     assert concurrent == sequential
+    # What the broken plan fetched ahead is dropped: one window of requests at most.
+    assert len(fake.requests) - sent_sequentially <= sent_sequentially + window_size(3)
