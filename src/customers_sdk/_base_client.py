@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import httpx
 
 from ._body import DEFAULT_MAX_RESPONSE_BYTES, check_max_response_bytes, masking
-from ._call import Settings, to_timeout
 from ._dialects import CursorDialect, Dialect, OffsetDialect, PageContent, StripeDialect
 from ._errors import InvalidParameterError
 from ._filters import FilterLike
@@ -25,6 +24,7 @@ from ._inputs import (
 from ._logging import setup_from_env
 from ._request import CreatedFilter, ListQuery, Query, RequestSpec, SearchQuery, check_id
 from ._retry import RetryPolicy
+from ._settings import Settings, to_timeout
 from ._types import NOT_GIVEN, NotGiven, ResponseInfo, Timeout, is_given
 
 if TYPE_CHECKING:

@@ -2,7 +2,10 @@
 
 A :class:`Call` builds each attempt's ``httpx.Request`` (same idempotency key every time),
 turns each response or transport failure into a result or a typed error that says whether it
-may be retried, logs every attempt, and keeps the call within its deadline.
+may be retried, logs every attempt, and keeps the call within its deadline. The time-keeping
+(the deadline, rate-limit slots, a 429's pause of the budget) is its base class
+:class:`~customers_sdk._pacing.Pacing`; the client's configuration it reads is
+:class:`~customers_sdk._settings.Settings`.
 
 What a caller can count on:
 
@@ -24,14 +27,10 @@ What a caller can count on:
 
 from __future__ import annotations
 
-import math
-import platform
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlencode
@@ -40,24 +39,20 @@ import httpx
 import tenacity
 
 from . import _retry
-from ._body import DEFAULT_MAX_RESPONSE_BYTES, BodyBuffer, masking
-from ._dialects import Dialect, read_error
+from ._body import BodyBuffer, masking
+from ._dialects import read_error
 from ._dialects._base import request_id_of
 from ._errors import APIConnectionError, APITimeoutError, CustomersError, InvalidParameterError
-from ._inputs import check_header_value, check_headers
+from ._inputs import check_header_value
 from ._logging import logger
-from ._ratelimit import Limiter
-from ._redact import redact_text, scrub
+from ._pacing import Pacing
 from ._request import RequestSpec
-from ._types import NotGiven, RequestOptions, ResponseInfo, Timeout
-from ._version import __version__
+from ._settings import Settings, to_timeout
+from ._types import NotGiven, RequestOptions, ResponseInfo
 
-__all__ = ["Call", "Settings", "to_timeout"]
+__all__ = ["Call"]
 
 HTTPClient = httpx.Client | httpx.AsyncClient
-_USER_AGENT = (
-    f"customers-sdk/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
-)
 # Errors where the request surely never reached the server: safe to repeat even for a write.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -76,77 +71,7 @@ def _never_sent(exc: httpx.RequestError) -> bool:
     return isinstance(cause, (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError))
 
 
-def to_timeout(timeout: Timeout) -> httpx.Timeout:
-    """A float, ``None`` or ``httpx.Timeout`` as an ``httpx.Timeout``; anything else (a string,
-    a negative or NaN number) is an :class:`InvalidParameterError` before anything is sent."""
-    if isinstance(timeout, httpx.Timeout) or timeout is None:
-        return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(None)
-    valid = isinstance(timeout, (int, float)) and not isinstance(timeout, bool)
-    if not valid or not timeout >= 0:  # `not >=` also rejects NaN
-        raise InvalidParameterError(
-            f"timeout must be seconds >= 0, None or an httpx.Timeout, got {timeout!r}",
-            param="timeout",
-        )
-    return httpx.Timeout(timeout)
-
-
-@dataclass(frozen=True)
-class Settings:
-    """A client's fixed configuration, shared by all its calls. Never shows the key.
-
-    ``clock`` (monotonic seconds) times deadlines, logs and the rate limiter; tests swap it with
-    :meth:`with_clock`.
-
-    Example:
-        >>> from customers_sdk._dialects import StripeDialect
-        >>> settings = Settings(StripeDialect(), "sk_test_x", "https://api.stripe.com",
-        ...                     httpx.Timeout(5.0), 2, {})
-        >>> "sk_test_x" in repr(settings)
-        False
-    """
-
-    dialect: Dialect
-    api_key: str = field(repr=False)
-    base_url: str
-    timeout: httpx.Timeout
-    max_retries: int
-    headers: Mapping[str, str] = field(repr=False)
-    limiter: Limiter | None = None
-    policy: _retry.RetryPolicy = field(default_factory=_retry.RetryPolicy)
-    clock: Callable[[], float] = time.monotonic
-    max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES
-
-    @staticmethod
-    def base_headers(api_key: str, extra: Mapping[str, str] | None) -> dict[str, str]:
-        headers = {
-            "Authorization": f"Bearer {api_key}",
-            "Accept": "application/json",
-            "User-Agent": _USER_AGENT,
-        }
-        headers.update(check_headers(extra, "default_headers"))
-        return headers
-
-    def redact(self, text: str) -> str:
-        """``text`` with the API key masked: the one place every error and log line goes
-        through before it can show something a server sent back (rules in ``_redact``)."""
-        return redact_text(text, self.api_key)
-
-    def scrub(self, error: BaseException) -> None:
-        """Mask the key in ``error``, its body and its chain of causes, in place."""
-        scrub(error, self.redact)
-
-    def with_clock(self, clock: Callable[[], float]) -> Settings:
-        """A copy timed by ``clock``, its rate limiter (a fresh one, same budget) included.
-
-        Example:
-            >>> now = [0.0]
-            >>> client._settings = client._settings.with_clock(lambda: now[0])  # doctest: +SKIP
-        """
-        limiter = None if self.limiter is None else self.limiter.with_clock(clock)
-        return replace(self, clock=clock, limiter=limiter)
-
-
-class Call:
+class Call(Pacing):
     """The state of one logical call across its attempts; a shell drives it like this
     (the async shell is the same with ``await`` on the sleeps and the send).
 
@@ -166,7 +91,6 @@ class Call:
     """
 
     def __init__(self, settings: Settings, spec: RequestSpec, options: RequestOptions) -> None:
-        self.settings = settings
         self.spec = spec
         self.max_retries = _given(options.max_retries, settings.max_retries)
         if (
@@ -180,15 +104,7 @@ class Call:
             if isinstance(options.timeout, NotGiven)
             else to_timeout(options.timeout)
         )
-        self.started = settings.clock()
-        deadline = _given(options.deadline, None)
-        if deadline is not None and (
-            isinstance(deadline, bool) or not isinstance(deadline, (int, float)) or not deadline > 0
-        ):
-            raise InvalidParameterError(
-                "deadline must be a number of seconds > 0", param="deadline"
-            )
-        self.deadline_at = None if deadline is None else self.started + deadline
+        super().__init__(settings, _given(options.deadline, None))
         self.idempotency_key: str | None = None
         if spec.is_write:
             # One key per logical call, reused by every retry: the server applies the write once.
@@ -198,9 +114,7 @@ class Call:
             elif key is not None:
                 key = check_header_value(key, "idempotency_key", required=True)
             self.idempotency_key = key
-        self.attempt = 0
         self._attempt_started = self.started
-        self._last_error: CustomersError | None = None
         # True once an attempt of a write failed in a way that may have applied it.
         self._maybe_applied = False
 
@@ -246,47 +160,6 @@ class Call:
         kwargs["before_sleep"] = self._log_retry
         return kwargs
 
-    def slot_wait(self) -> float:
-        """Seconds to wait for the client-side rate limiter before this attempt."""
-        left = self._time_for_slot()
-        limiter = self.settings.limiter
-        return 0.0 if limiter is None else self._slot(limiter.reserve_within(left))
-
-    async def aslot_wait(self) -> float:
-        """:meth:`slot_wait` for the async client (a fleet limiter books off the loop)."""
-        left = self._time_for_slot()
-        limiter = self.settings.limiter
-        return 0.0 if limiter is None else self._slot(await limiter.areserve_within(left))
-
-    def _time_for_slot(self) -> float:
-        left = math.inf if self.deadline_at is None else self.deadline_at - self.settings.clock()
-        if left <= 0:
-            raise self._deadline_error()
-        return left
-
-    def _slot(self, wait: float | None) -> float:
-        if wait is None:  # the slot comes too late; not booked, so nobody queues behind it
-            raise self._deadline_error()
-        return wait
-
-    def pause_budget(self, response: httpx.Response) -> None:
-        """On a 429 with ``Retry-After``, hold back the whole rate-limit budget (every process
-        sharing it, for a fleet limiter) that long, up to the retry policy's cap. The shells
-        call it before :meth:`check`: the budget waits from the moment the server said so."""
-        if self.settings.limiter is not None and (pause := self._pause_for(response)):
-            self.settings.limiter.pause(pause)
-
-    async def apause_budget(self, response: httpx.Response) -> None:
-        """:meth:`pause_budget` for the async client."""
-        if self.settings.limiter is not None and (pause := self._pause_for(response)):
-            await self.settings.limiter.apause(pause)
-
-    def _pause_for(self, response: httpx.Response) -> float:
-        retry_after = (
-            _retry.parse_retry_after(response.headers) if response.status_code == 429 else None
-        )
-        return min(retry_after or 0.0, self.settings.policy.max_retry_after)
-
     def build(self, http: HTTPClient) -> httpx.Request:
         """The next attempt's request (its timeouts cut to the time the deadline leaves)."""
         try:
@@ -299,12 +172,7 @@ class Call:
 
     def _build(self, http: HTTPClient) -> httpx.Request:
         now = self.settings.clock()
-        timeout = self.timeout
-        if self.deadline_at is not None:
-            remaining = self.deadline_at - now
-            if remaining <= 0:
-                raise self._deadline_error()
-            timeout = _shrink(timeout, remaining)
+        timeout = self._within_deadline(self.timeout, now)
         self.attempt += 1
         self._attempt_started = now
         spec = self.spec
@@ -401,17 +269,6 @@ class Call:
         return self.settings.redact(text)
 
     # -- internals -------------------------------------------------------------------------------
-    def _deadline_error(self) -> APITimeoutError:
-        error = APITimeoutError(
-            f"deadline of {self.deadline_at - self.started:.3f}s exceeded"  # type: ignore[operator]
-            f" after {self.attempt} attempt(s)",
-            retries=max(0, self.attempt - 1),
-        )
-        error.should_retry = False
-        # The failure that used up the time is the interesting part; keep it reachable.
-        error.__cause__ = self._last_error
-        return error
-
     def _log_retry(self, retry_state: tenacity.RetryCallState) -> None:
         if not logger.isEnabledFor(20):
             return
@@ -477,15 +334,3 @@ class _FirstAttempt(AbstractContextManager[None]):
 
 def _given(value: Any, default: Any) -> Any:
     return default if isinstance(value, NotGiven) else value
-
-
-def _shrink(timeout: httpx.Timeout, remaining: float) -> httpx.Timeout:
-    def cap(value: float | None) -> float:
-        return remaining if value is None else min(value, remaining)
-
-    return httpx.Timeout(
-        connect=cap(timeout.connect),
-        read=cap(timeout.read),
-        write=cap(timeout.write),
-        pool=cap(timeout.pool),
-    )

@@ -6,23 +6,25 @@ Iterating a page walks every item of every later page, lazily. A list started wi
 first), as stripe-python does. Offset pages can fetch the pages ahead concurrently, because the
 first page's ``total`` says which offsets exist; the plan is drawn only as far as the window of
 requests in flight, and the first page that says it is the last ends the walk, so a lying
-``total`` costs at most a window of requests. Every next query comes from
-``Dialect.follow``, which raises when a page would not move the walk on.
+``total`` costs at most a window of requests. A page holding more or fewer than ``limit``
+items ends the plan (the rest is walked one page at a time), so a concurrent walk yields
+exactly what a sequential one does. Every next query comes from ``Dialect.follow``, which
+raises when a page would not move the walk on. The plan is drawn here; ``_fetch_ahead`` holds
+the engines that fetch it (threads, asyncio tasks, a trio task group).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._dialects import PageContent
 from ._errors import ResponseValidationError
+from ._fetch_ahead import afetch_batches, afetch_window, fetch_window, running_asyncio
 from ._request import ListQuery, Query
 from ._types import ResponseInfo
 
@@ -118,13 +120,20 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
         offsets = range(query.offset or 0, pagination.total, step)
         return (replace(query, offset=offset) for offset in offsets)
 
-    @property
-    def _window(self) -> int:
-        # Twice the fetches in flight: when any of them finishes (not only the one the caller
-        # waits for) the next starts at once, so a slow page never leaves a slot idle; and the
-        # caller is never more than this many pages behind. Measured: ~20% faster than a
-        # window of exactly `concurrency` against a server whose replies come back out of order.
-        return 2 * self._concurrency
+    def _planned_right(self, page: _BasePage[ItemT, SentT, PageT]) -> bool:
+        """Whether ``page``, fetched from the plan, is the page after this one: the plan
+        assumes every page holds exactly ``limit`` items, so one holding fewer (or more) yet
+        saying more follow would make the next planned offset skip (or repeat) customers.
+
+        The walk then drops what the plan fetched ahead (one window of requests at most) and
+        goes on one page at a time from this page's own next query, exactly as a sequential
+        walk does: both yield the same customers in the same order, whatever the server sends.
+        Not an error, since a short page is legal (a customer deleted mid-walk, a server capping
+        ``limit``); not a new plan either, since a server whose pages do not hold ``limit``
+        items has shown that offsets ``limit`` apart cannot be trusted, and re-planning after
+        each such page would waste a window of requests every time.
+        """
+        return page.query == self._next_query
 
     @property
     def _prefetches(self) -> bool:
@@ -172,20 +181,6 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
         return to_dataframe(self.data, flatten_subscriptions=flatten_subscriptions)  # type: ignore[arg-type]
 
 
-def _running_asyncio() -> bool:
-    # Prefetching uses an asyncio task; under trio the walk is simply sequential.
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
-def _batches(queries: Iterator[Query], size: int) -> Iterator[list[Query]]:
-    while batch := list(islice(queries, size)):
-        yield batch
-
-
 class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
     """One page of results; iterate it to walk all results across pages.
 
@@ -226,33 +221,16 @@ class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
         last: Page[ItemT] = self
         planned = self._offsets_ahead()
         if planned is not None:
-            yield from self._fetch_window(planned)
-            return
-        while (following := last.next_page()) is not None:
-            yield following
-            last = following
-
-    def _fetch_window(self, planned: Iterator[Query]) -> Iterator[Page[ItemT]]:
-        # The pool makes `concurrency` requests at a time; the window queues up to twice that,
-        # so a finished request is followed at once by the next (see _window). Pages are read
-        # here, in order, so a worker never holds its slot while models are built.
-        last: Page[ItemT] = self
-        with ThreadPoolExecutor(self._concurrency, "customers-sdk-page") as pool:
-            window = deque((q, pool.submit(self._send, q)) for q in islice(planned, self._window))
-            try:
-                while window:
-                    query, sent = window.popleft()
-                    exchange = sent.result()
-                    if (queued := next(planned, None)) is not None:
-                        window.append((queued, pool.submit(self._send, queued)))
-                    last = self._read(query, exchange)
-                    yield last
+            window = fetch_window(self._send, self._read, self._concurrency, planned)
+            with contextlib.closing(window):
+                for page in window:
+                    if not last._planned_right(page):
+                        break
+                    yield page
+                    last = page
                     if last.next_page_query is None:
                         return
-            finally:
-                for _, future in window:
-                    future.cancel()  # a no-op once running; the pool's exit then waits for it
-        # The total grew while we walked: carry on one page at a time.
+        # The total grew while we walked, or the plan went wrong: carry on one page at a time.
         while (following := last.next_page()) is not None:
             yield following
             last = following
@@ -309,7 +287,8 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
             >>> async for page in (await client.list()).iter_pages():  # doctest: +SKIP
             ...     print(len(page.data))
         """
-        if self._prefetches and _running_asyncio():
+        # Prefetching uses an asyncio task; under trio the walk is simply sequential.
+        if self._prefetches and running_asyncio():
             # Nested async generators are closed explicitly, so a caller who breaks out tears
             # the whole walk down (prefetch included) in one step, not one GC pass per level.
             async with contextlib.aclosing(self._walk_prefetching()) as walk:
@@ -320,10 +299,14 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
         last: AsyncPage[ItemT] = self
         planned = self._offsets_ahead()
         if planned is not None:
-            ahead = self._fetch_window if _running_asyncio() else self._fetch_batches
-            async with contextlib.aclosing(ahead(planned)) as window:
-                async for last in window:
-                    yield last
+            ahead = afetch_window if running_asyncio() else afetch_batches
+            window = ahead(self._send, self._read, self._concurrency, planned)
+            async with contextlib.aclosing(window):
+                async for page in window:
+                    if not last._planned_right(page):
+                        break
+                    yield page
+                    last = page
                     if last.next_page_query is None:
                         return
         while (following := await last.next_page()) is not None:
@@ -344,67 +327,6 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
                     await ahead
                 raise
             page = await ahead
-
-    async def _fetch_window(
-        self, planned: Iterator[Query]
-    ) -> AsyncGenerator[AsyncPage[ItemT], None]:
-        # asyncio: a window of tasks, `concurrency` of them requesting at a time (see
-        # _window), while the caller works through a page. A task holds its slot for the
-        # request only; pages are read here, in order, so the next request is out while models
-        # are built. Whoever stops the walk (break, aclose, cancellation) lands in
-        # ``finally``, which cancels and awaits every task still out.
-        slots = asyncio.Semaphore(self._concurrency)
-
-        async def send(query: Query) -> Exchange:
-            async with slots:
-                return await self._send(query)
-
-        window = deque(
-            (query, asyncio.ensure_future(send(query))) for query in islice(planned, self._window)
-        )
-        try:
-            while window:
-                # Shielded: a cancelled walk must not cancel this request by itself first, or
-                # its freed slot would start a queued one; ``finally`` cancels all, queued first.
-                query, sent = window[0]
-                exchange = await asyncio.shield(sent)
-                window.popleft()
-                if (queued := next(planned, None)) is not None:
-                    window.append((queued, asyncio.ensure_future(send(queued))))
-                yield self._read(query, exchange)
-        finally:
-            for _, task in reversed(window):
-                task.cancel()
-            for _, task in window:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
-
-    async def _fetch_batches(
-        self, planned: Iterator[Query]
-    ) -> AsyncGenerator[AsyncPage[ItemT], None]:
-        # trio: `concurrency` requests at a time in a task group, closed before anything is
-        # yielded: a caller who stops iterating (or is cancelled) never leaves requests running
-        # in the background. Pages are read afterwards, in order, as in the other walks.
-        import anyio  # comes with httpx; loaded only by async callers
-
-        async def fetch_one(
-            into: dict[int, Exchange | Exception], index: int, query: Query
-        ) -> None:
-            try:
-                into[index] = await self._send(query)
-            except Exception as exc:  # raised below, in order: the group would wrap it in a group
-                into[index] = exc
-
-        for batch in _batches(planned, self._concurrency):
-            exchanges: dict[int, Exchange | Exception] = {}
-            async with anyio.create_task_group() as group:
-                for index, query in enumerate(batch):
-                    group.start_soon(fetch_one, exchanges, index, query)
-            for index, query in enumerate(batch):
-                sent = exchanges[index]
-                if isinstance(sent, Exception):
-                    raise sent
-                yield self._read(query, sent)
 
     def __aiter__(self) -> AsyncGenerator[ItemT, None]:
         return _walk_items(self)

@@ -4,7 +4,7 @@ Servers echo keys back (in an error's message, ``code``, ``param``, body), and a
 error may quote a header. :func:`redact_text` masks the key in a text; :func:`scrub` masks it in
 everything an error carries (its body included) and in every SDK error chained to it, and puts
 a :class:`RedactedCause` in place of any other exception in the chain whose text shows the key.
-``Settings.redact`` and ``Settings.scrub`` (``_call``) apply them with the client's key.
+``Settings.redact`` and ``Settings.scrub`` (``_settings``) apply them with the client's key.
 
 A key of :data:`WHOLE_TOKEN_BELOW` characters or more is masked wherever it appears, and so is
 its start at the very end of a text (an excerpt cut short). A shorter one (``api_key="k"`` in a

@@ -21,10 +21,11 @@ from customers_sdk import (
     RateLimitError,
     UnprocessableEntityError,
 )
-from customers_sdk._call import Call, Settings
+from customers_sdk._call import Call
 from customers_sdk._dialects import CursorDialect, StripeDialect
 from customers_sdk._ratelimit import TokenBucket
 from customers_sdk._request import RequestSpec
+from customers_sdk._settings import Settings
 from customers_sdk._types import RequestOptions
 
 KEY = "sk_test_call_51HxYzSecretValue"

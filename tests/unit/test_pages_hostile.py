@@ -18,6 +18,7 @@ from test_pages import FakeList
 
 from conftest import COLLECTIONS, DIALECTS, Drive, page_body, unit_driver, wire_customer
 from customers_sdk import Customer, CustomersClient, InternalServerError, ResponseValidationError
+from customers_sdk._fetch_ahead import window_size
 from customers_sdk._request import ListQuery
 
 CURSOR_DIALECTS = ("stripe", "cursor")
@@ -317,3 +318,43 @@ def test_an_error_in_a_concurrent_offset_walk_is_raised_as_itself_in_order(
     with pytest.raises(InternalServerError):
         walk_on()
     assert seen == fake.ids[:9]
+
+
+# -- offset pages that do not hold `limit` items --------------------------------------------
+def _uneven_pages(sizes: dict[int, int], count: int = 14) -> Callable[..., dict[str, Any]]:
+    """A server over ``count`` customers whose page at an offset in ``sizes`` holds that many
+    items instead of ``limit`` (fewer, or more), still saying more follow."""
+    items = [wire_customer("offset", i) for i in range(count)]
+
+    def answer(params: httpx.QueryParams) -> dict[str, Any]:
+        offset, limit = int(params.get("offset", 0)), int(params["limit"])
+        chunk = items[offset : offset + sizes.get(offset, limit)]
+        more = offset + len(chunk) < count
+        return page_body("offset", chunk, has_more=more, offset=offset, limit=limit, total=count)
+
+    return answer
+
+
+@pytest.mark.parametrize("drive", ANY_DRIVE, indirect=True)
+@pytest.mark.parametrize(
+    "sizes",
+    [{3: 2}, {3: 1, 7: 2}, {0: 2}, {3: 4}, {0: 5, 8: 1}],
+    ids=["short", "two-short", "short-first", "long", "long-then-short"],
+)
+def test_a_concurrent_offset_walk_yields_what_a_sequential_walk_does(
+    drive: Drive, mock_api: respx.MockRouter, sizes: dict[int, int]
+) -> None:
+    # A page holding fewer (or more) than `limit` items yet saying more follow: the plan of
+    # offsets `limit` apart would skip (or repeat) customers the sequential walk gets.
+    fake = Hostile(_uneven_pages(sizes), cap=60)
+    mock_api.get(COLLECTIONS["offset"]).mock(side_effect=fake)
+    driver = unit_driver(drive, "offset")
+
+    sequential = [c.id for c in driver.iterate(limit=3)]
+    sent_sequentially = len(fake.requests)
+    concurrent = [c.id for c in driver.iterate(limit=3, concurrency=3)]
+
+    assert sequential == [wire_customer("offset", i)["id"] for i in range(14)]
+    assert concurrent == sequential
+    # What the broken plan fetched ahead is dropped: one window of requests at most.
+    assert len(fake.requests) - sent_sequentially <= sent_sequentially + window_size(3)
