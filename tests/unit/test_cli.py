@@ -145,7 +145,7 @@ def test_help_everywhere(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_sandbox_command_serves_on_loopback() -> None:
     args = Namespace(host="127.0.0.1", port=0, api_key="sk_test_cli", customers=12, seed=1,
-                     latency_ms=0.0, fault_rate=0.0)  # fmt: skip
+                     latency_ms=0.0, fault_rate=0.0, wide=False)  # fmt: skip
     out, stop = io.StringIO(), threading.Event()
     thread = threading.Thread(target=serve_forever, args=(args, out, stop))
     thread.start()

@@ -66,7 +66,8 @@ class Sandbox:
     `latency` (seconds per request) can also be changed later; see `inject` for scripted
     faults. With `rate_limit_per_second`, requests beyond that rate within a sliding
     one-second window of `clock` get a 429. `wall_clock` stamps customers created through
-    the API.
+    the API. With `wide`, seeded customers carry every Stripe field, nested objects filled
+    (address, shipping, invoice settings, discount...): pages as heavy as real Stripe's.
 
     >>> sandbox = Sandbox(customers=5)
     >>> response = sandbox.handle(
@@ -88,6 +89,7 @@ class Sandbox:
         rate_limit_per_second: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        wide: bool = False,
     ) -> None:
         if customers < 0:
             raise ValueError(f"customers must be >= 0, got {customers}")
@@ -99,7 +101,7 @@ class Sandbox:
         self._clock = clock
         self._wall_clock = wall_clock
         self._lock = threading.Lock()
-        self._store = Store(SeedCustomers(customers, seed))
+        self._store = Store(SeedCustomers(customers, seed, wide=wide))
         self._fault_plan = FaultPlan(faults)
         self._idempotency = IdempotencyCache()
         self._limiter: SlidingWindowLimiter | None = None
