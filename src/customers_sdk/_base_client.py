@@ -259,7 +259,7 @@ class BaseClient(Generic[HttpT]):
 
     def _page_parts(
         self, query: Query, response: httpx.Response
-    ) -> tuple[PageContent, Query | None]:
+    ) -> tuple[PageContent[Customer], Query | None]:
         dialect = self._settings.dialect
         with self._redacting():
             content = dialect.read_page(response, query)

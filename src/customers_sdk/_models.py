@@ -14,7 +14,7 @@ where pydantic-core cannot do the work.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -183,7 +183,8 @@ ACTIVE_STATUSES = frozenset({SubscriptionStatus.ACTIVE.value, SubscriptionStatus
 
 
 class Plan(_Model):
-    """A subscription's plan (seed 002's plan object; Stripe's price/plan are mapped onto it).
+    """A subscription's plan (seed 002's plan object; Stripe's price/plan are mapped onto it:
+    ``interval_count`` and ``product`` (its id) come from Stripe's).
 
     Example:
         >>> Plan(stripe_price_id="price_1", name="Pro", amount=4999, currency="usd").amount
@@ -195,6 +196,8 @@ class Plan(_Model):
     amount: int | None = None
     currency: str | None = None
     interval: str | None = None
+    interval_count: int | None = _aliases("interval_count", "intervalCount")
+    product: str | None = None
 
 
 class Subscription(_Model):
@@ -222,8 +225,18 @@ class Subscription(_Model):
         return self.status in ACTIVE_STATUSES
 
 
+if TYPE_CHECKING:
+    # A sequence to type checkers: Stripe's customers hold a list object (StripeList) there.
+    # A list to pydantic, which validates a Sequence through a Python call per value.
+    _Subscriptions = Sequence[Subscription]
+else:
+    _Subscriptions = list[Subscription]
+
+
 class Customer(_Model):
-    """A customer, the same type whichever dialect it came from.
+    """A customer: the fields every dialect has. Each dialect returns its subclass
+    (:class:`StripeCustomer`, :class:`OffsetCustomer`, :class:`CursorCustomer`) with its own
+    fields too; code written against ``Customer`` works with any of them.
 
     Timestamps are aware UTC datetimes; ``metadata`` is always a dict; fields that a dialect does
     not have are ``None``. Extra fields the server sent are kept (see :attr:`extra`).
@@ -234,7 +247,7 @@ class Customer(_Model):
         ('1970-01-01T00:00:00+00:00', {}, False)
     """
 
-    # Aliases are the wire names: offset's camelCase, Stripe's `created` and `livemode`.
+    # Aliases are the wire names: offset's camelCase, Stripe's `created`.
     id: Annotated[str, Strict()]
     email: str | None = None
     name: str | None = None
@@ -242,11 +255,7 @@ class Customer(_Model):
     metadata: Annotated[dict[str, str], _NullAsEmpty] = Field(default_factory=dict)
     created_at: UTCDateTime | None = _aliases("created_at", "createdAt", "created")
     updated_at: UTCDateTime | None = _aliases("updated_at", "updatedAt")
-    live: bool | None = _aliases("live", "livemode")
-    first_name: str | None = _aliases("first_name", "firstName")
-    last_name: str | None = _aliases("last_name", "lastName")
-    stripe_customer_id: str | None = _aliases("stripe_customer_id", "stripeCustomerId")
-    subscriptions: list[Subscription] | None = None
+    subscriptions: _Subscriptions | None = None
     has_active_subscription: bool | None = _aliases(
         "has_active_subscription", "hasActiveSubscription"
     )
@@ -266,15 +275,19 @@ class Customer(_Model):
 
     @model_validator(mode="after")
     def _derive_active(self) -> Customer:
-        # The offset API sends the flag; elsewhere it is derived when subscriptions are known.
         # Being a validator of the whole model also has pydantic-core compile this model
         # afresh inside each dialect's page schema (see _dialects/_envelopes.wire_validator)
         # instead of reusing its generic validator: that is what lets a page read its
         # timestamps in the dialect's own unit without a Python call.
+        self._derive()
+        return self
+
+    def _derive(self) -> None:
+        # The offset API sends the flag; elsewhere it is derived when subscriptions are known.
+        # A subclass derives its own fields here too: one Python call per object, not two.
         if self.has_active_subscription is None and self.subscriptions is not None:
             # Straight into __dict__: not a field the caller set (model_fields_set).
             self.__dict__["has_active_subscription"] = any(s.is_active for s in self.subscriptions)
-        return self
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict (datetimes as ISO 8601 strings), extras included.

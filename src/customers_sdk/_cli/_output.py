@@ -25,7 +25,8 @@ _WIDTHS = {"id": 20, "email": 30, "name": 24, "phone": 16, "created_at": 20}
 
 
 def _flat(customer: Customer, column: str) -> str:
-    value: Any = getattr(customer, column)
+    # A column another dialect's customers have (live, first_name...) is empty here.
+    value: Any = getattr(customer, column, None)
     if value is None:
         return ""
     if column == "created_at":

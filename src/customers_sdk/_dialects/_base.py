@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 import httpx
 from pydantic import ValidationError
@@ -35,11 +35,15 @@ CustomerFields = Mapping[str, Any]
 _EXCERPT_CHARS = 200
 
 
-@dataclass(frozen=True, slots=True)
-class PageContent:
-    """What a dialect reads out of one list or search response."""
+CustomerT_co = TypeVar("CustomerT_co", bound="Customer", covariant=True)
 
-    items: list[Customer]
+
+@dataclass(frozen=True, slots=True)
+class PageContent(Generic[CustomerT_co]):
+    """What a dialect reads out of one list or search response: customers of its own type
+    (``PageContent[StripeCustomer]`` from the Stripe dialect)."""
+
+    items: list[CustomerT_co]
     has_more: bool
     pagination: Pagination | None = None
     next_page_token: str | None = None
@@ -181,10 +185,10 @@ class Dialect:
     def build_list(self, query: ListQuery) -> RequestSpec:
         raise NotImplementedError
 
-    def read_page(self, response: httpx.Response, query: Query) -> PageContent:
+    def read_page(self, response: httpx.Response, query: Query) -> PageContent[Customer]:
         raise NotImplementedError
 
-    def next_query(self, query: Query, content: PageContent) -> Query | None:
+    def next_query(self, query: Query, content: PageContent[Customer]) -> Query | None:
         """The query for the page after ``content``, or ``None`` when it was the last one.
 
         Cursor paging by default: forward from the last id, backward from the first.
@@ -212,9 +216,8 @@ class Dialect:
         raise NotImplementedError
 
     def read_customer(self, response: httpx.Response) -> Customer:
-        from .._models import Customer  # on first use: see _dialects/_envelopes
-
-        return read_body(response, Customer, self.wire)
+        """The customer in the body, as this dialect's subclass of :class:`Customer`."""
+        raise NotImplementedError
 
 
 def _check_cursor(value: object, param: str) -> None:

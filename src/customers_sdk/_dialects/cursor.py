@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -11,6 +11,9 @@ from .._filters import check_filter
 from .._request import ListQuery, Query, RequestSpec, id_segment
 from .._types import WireFormat
 from ._base import CustomerFields, Dialect, PageContent, check_fields, read_body
+
+if TYPE_CHECKING:
+    from .._dialect_models import CursorCustomer
 
 __all__ = ["CursorDialect"]
 
@@ -46,11 +49,16 @@ class CursorDialect(Dialect):
             params.append(("filters", json.dumps(query.filters, separators=(",", ":"))))
         return RequestSpec("GET", self.collection_path, tuple(params))
 
-    def read_page(self, response: httpx.Response, query: Query) -> PageContent:
+    def read_page(self, response: httpx.Response, query: Query) -> PageContent[CursorCustomer]:
         from ._envelopes import ListEnvelope
 
         body = read_body(response, ListEnvelope, self.wire)
         return PageContent(body.data, body.has_more)
+
+    def read_customer(self, response: httpx.Response) -> CursorCustomer:
+        from .._dialect_models import CursorCustomer  # on first use: see _envelopes
+
+        return read_body(response, CursorCustomer, self.wire)
 
     def _item(self, customer_id: str) -> str:
         return f"{self.collection_path}/{id_segment(customer_id)}"

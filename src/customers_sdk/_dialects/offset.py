@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from ._base import Dialect, PageContent, read_body
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from .._dialect_models import OffsetCustomer
     from .._models import Customer
 
 __all__ = ["OffsetDialect", "snake_case"]
@@ -31,7 +33,7 @@ def snake_case(name: str) -> str:
     return _CAMEL_HUMP.sub(r"_\1", name).lower()
 
 
-def _snake_extras(customers: list[Customer]) -> None:
+def _snake_extras(customers: Iterable[Customer]) -> None:
     # Declared fields are aliases (see _models); this renames, in place, only what no model
     # declares: the unknown fields of customers, subscriptions and plans. One pass a page,
     # which finds nothing to do on most pages, costs far less than a validator on every model.
@@ -90,14 +92,19 @@ class OffsetDialect(Dialect):
             )
         return RequestSpec("GET", _COLLECTION, tuple(params))
 
-    def read_page(self, response: httpx.Response, query: Query) -> PageContent:
+    def read_page(self, response: httpx.Response, query: Query) -> PageContent[OffsetCustomer]:
         from ._envelopes import OffsetEnvelope
 
         body = read_body(response, OffsetEnvelope, self.wire)
         _snake_extras(body.data)
         return PageContent(body.data, body.pagination.has_more, body.pagination)
 
-    def next_query(self, query: Query, content: PageContent) -> Query | None:
+    def read_customer(self, response: httpx.Response) -> OffsetCustomer:
+        from .._dialect_models import OffsetCustomer  # on first use: see _envelopes
+
+        return read_body(response, OffsetCustomer, self.wire)
+
+    def next_query(self, query: Query, content: PageContent[Customer]) -> Query | None:
         if not content.has_more or not content.items or not isinstance(query, ListQuery):
             return None
         assert content.pagination is not None  # read_page always sets it for this dialect

@@ -1,0 +1,115 @@
+"""``StripeCustomer``: every field of Stripe's customer object, typed, under Stripe's names.
+
+It adds Stripe's fields to the portable :class:`Customer` and reads the same wire key twice
+where the two meet: ``created`` (Stripe's epoch seconds) and ``created_at`` (an aware UTC
+datetime), ``livemode`` and ``live``. ``subscriptions`` is Stripe's list object
+(:class:`StripeList`, with ``has_more``, ``total_count`` and ``url``); being a sequence of its
+subscriptions, it is also the portable list that ``Customer`` code loops over, and
+``has_active_subscription`` is derived from it. ``to_dict()`` gives Stripe's JSON back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from ._models import Customer, Subscription, _aliases
+from ._stripe_objects import (
+    Address,
+    CashBalance,
+    CustomerTax,
+    Discount,
+    ExpandableObject,
+    InvoiceSettings,
+    Shipping,
+    StripeList,
+    StripeObject,
+    TaxId,
+    TestClock,
+)
+
+__all__ = ["StripeCustomer"]
+
+# Portable names read from a Stripe key that another field keeps under Stripe's name (or that
+# Stripe does not send): left out of to_dict(), which gives back Stripe's JSON.
+_PORTABLE_ONLY = frozenset({"created_at", "live", "updated_at", "has_active_subscription"})
+
+
+class StripeCustomer(Customer):
+    """A customer of Stripe's ``/v1/customers``: the portable :class:`Customer` plus every
+    field of Stripe's customer object, typed, with nested models (:class:`Address`,
+    :class:`Shipping`, :class:`InvoiceSettings`, :class:`CustomerTax`, :class:`Discount`,
+    :class:`CashBalance`...). Fields that ``expand`` fills are ``str | Model``: the id, or the
+    object once expanded. Enums are plain strings, so a value Stripe adds later is kept.
+
+    ``subscriptions`` (only sent when expanded) is Stripe's :class:`StripeList` of
+    :class:`Subscription`: ``has_more`` and ``total_count`` on it, and a sequence of the
+    subscriptions for portable code. ``to_dict()`` returns Stripe's keys and values (the
+    JSON read, with ``created`` in epoch seconds).
+
+    Example:
+        >>> c = StripeCustomer.model_validate(
+        ...     {"id": "cus_1", "created": 0, "livemode": False, "address": {"line1": "1 Main"}}
+        ... )
+        >>> c.created, c.created_at.isoformat(), c.livemode, c.live, c.address.line1
+        (0, '1970-01-01T00:00:00+00:00', False, False, '1 Main')
+        >>> c.to_dict()
+        {'id': 'cus_1', 'created': 0, 'livemode': False, 'address': {'line1': '1 Main'}}
+    """
+
+    object: str | None = None
+    address: Address | None = None
+    balance: int | None = None
+    business_name: str | None = None
+    cash_balance: CashBalance | None = None
+    created: int | None = None
+    currency: str | None = None
+    customer_account: str | None = None
+    default_source: ExpandableObject = None
+    delinquent: bool | None = None
+    description: str | None = None
+    discount: Discount | None = None
+    individual_name: str | None = None
+    invoice_credit_balance: dict[str, int] | None = None
+    invoice_prefix: str | None = None
+    invoice_settings: InvoiceSettings | None = None
+    livemode: bool | None = None
+    live: bool | None = _aliases("live", "livemode")
+    next_invoice_sequence: int | None = None
+    preferred_locales: list[str] | None = None
+    shipping: Shipping | None = None
+    sources: StripeList[StripeObject] | None = None
+    subscriptions: StripeList[Subscription] | None = None
+    tax: CustomerTax | None = None
+    tax_exempt: str | None = None
+    """``none``, ``exempt`` or ``reverse`` (a value Stripe adds later is kept)."""
+    tax_ids: StripeList[TaxId] | None = None
+    test_clock: Annotated[str | TestClock | None, Field(union_mode="left_to_right")] = None
+
+    @field_validator("subscriptions", mode="before")
+    @classmethod
+    def _wire_subscriptions(cls, value: Any, info: ValidationInfo) -> Any:
+        # Replaces Customer's hook: the list object is kept, its items read as Subscription.
+        # A bare list (as some proxies and old fixtures send) becomes the list's data.
+        if isinstance(value, list):
+            value = {"data": value}
+        if isinstance(value, Mapping) and isinstance(value.get("data"), list):
+            from ._dialects.stripe import _normalize_subscription as normalize
+
+            try:
+                return {**value, "data": [normalize(s) for s in value["data"]]}
+            except (TypeError, AttributeError, LookupError) as exc:
+                raise ValueError(f"unexpected shape ({type(exc).__name__}: {exc})") from exc
+        return value
+
+    def to_dict(self) -> dict[str, Any]:
+        """Stripe's JSON for this customer: the keys the wire sent (extras included), under
+        Stripe's names, ``created`` in epoch seconds.
+
+        Example:
+            >>> StripeCustomer(id="cus_1", created=0, tax_exempt="none").to_dict()
+            {'id': 'cus_1', 'created': 0, 'tax_exempt': 'none'}
+        """
+        return self.model_dump(mode="json", exclude_unset=True, exclude=set(_PORTABLE_ONLY))
