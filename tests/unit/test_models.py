@@ -476,3 +476,19 @@ def test_string_values_are_cached_only_on_wires_that_repeat_them(
     first, second = (_read_page(dialect, {"id": "c", "name": "Ada"}) for _ in range(2))
     assert first.name == second.name == "Ada"
     assert (first.name is second.name) is values_shared
+
+
+def test_a_plain_customer_read_with_stripes_context_flattens_its_list_object() -> None:
+    # StripeCustomer keeps the list object; the portable Customer, validated with Stripe's
+    # wire as context (as before StripeCustomer existed), still gets a plain list.
+    raw = {
+        "id": "c",
+        "subscriptions": {"object": "list", "data": [{"id": "s", "status": "active"}]},
+    }
+    customer = Customer.model_validate(raw, context=StripeDialect.wire)
+    assert isinstance(customer.subscriptions, list)
+    assert [s.id for s in customer.subscriptions] == ["s"]
+    none = Customer.model_validate({"id": "c", "subscriptions": None}, context=StripeDialect.wire)
+    assert none.subscriptions is None
+    with pytest.raises(ValueError, match="unexpected shape"):
+        Customer.model_validate({"id": "c", "subscriptions": [1]}, context=StripeDialect.wire)
