@@ -5,9 +5,10 @@ Fields keep Stripe's names and Stripe's raw values (epoch seconds stay ``int``),
 adds later is kept as is, never an error; the known values are listed in each docstring.
 Fields that ``expand`` can fill are ``str | Model``: the id, or the object once expanded.
 
-These models have no validators and no timestamps to convert, so pydantic-core builds them
-without calling back into Python (what keeps a walk of wide customers fast, measured in
-``docs/benchmarks.md``).
+Each object keeps the wire's dict and reads it through typed attributes (see
+``_stripe_shapes``): a pydantic model per nested object made a walk of wide customers over a
+third slower. As in stripe-python, the values are not checked against their types.
+``StripeList`` stays a pydantic model: it only comes with ``expand``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Annotated, Any, Generic, TypeVar, overload
 from pydantic import Field
 
 from ._models import _Model
+from ._stripe_shapes import Expandable, Object, Objects, Shape, Value
 
 __all__ = [
     "Address",
@@ -43,7 +45,7 @@ __all__ = [
 ItemT = TypeVar("ItemT")
 
 
-class StripeObject(_Model):
+class StripeObject(Shape):
     """An expanded Stripe object the SDK does not model field by field (a card, a payment
     method, a coupon...): its ``id`` and ``object``, every other field kept (see ``extra``).
 
@@ -53,8 +55,8 @@ class StripeObject(_Model):
         ('pm_1', 'card')
     """
 
-    id: str | None = None
-    object: str | None = None
+    id = Value[str | None]()
+    object = Value[str | None]()
 
 
 # The id first: what Stripe sends unless asked to expand, and a str fails a model at once.
@@ -99,7 +101,7 @@ class StripeList(_Model, Sequence[ItemT], Generic[ItemT]):
         return bool(self.data)
 
 
-class Address(_Model):
+class Address(Shape):
     """A postal address (the customer's billing address, a shipping address).
 
     Example:
@@ -107,15 +109,15 @@ class Address(_Model):
         '1 Main St'
     """
 
-    city: str | None = None
-    country: str | None = None
-    line1: str | None = None
-    line2: str | None = None
-    postal_code: str | None = None
-    state: str | None = None
+    city = Value[str | None]()
+    country = Value[str | None]()
+    line1 = Value[str | None]()
+    line2 = Value[str | None]()
+    postal_code = Value[str | None]()
+    state = Value[str | None]()
 
 
-class Shipping(_Model):
+class Shipping(Shape):
     """Where and to whom a customer's goods are shipped.
 
     Example:
@@ -123,14 +125,14 @@ class Shipping(_Model):
         'London'
     """
 
-    address: Address | None = None
-    carrier: str | None = None
-    name: str | None = None
-    phone: str | None = None
-    tracking_number: str | None = None
+    address = Object(Address)
+    carrier = Value[str | None]()
+    name = Value[str | None]()
+    phone = Value[str | None]()
+    tracking_number = Value[str | None]()
 
 
-class InvoiceCustomField(_Model):
+class InvoiceCustomField(Shape):
     """A name/value pair shown on the customer's invoices.
 
     Example:
@@ -138,11 +140,11 @@ class InvoiceCustomField(_Model):
         '42'
     """
 
-    name: str | None = None
-    value: str | None = None
+    name = Value[str | None]()
+    value = Value[str | None]()
 
 
-class InvoiceRenderingOptions(_Model):
+class InvoiceRenderingOptions(Shape):
     """How invoices are rendered: ``amount_tax_display`` (``exclude_tax``,
     ``include_inclusive_tax``...) and the invoice ``template`` id.
 
@@ -151,11 +153,11 @@ class InvoiceRenderingOptions(_Model):
         True
     """
 
-    amount_tax_display: str | None = None
-    template: str | None = None
+    amount_tax_display = Value[str | None]()
+    template = Value[str | None]()
 
 
-class InvoiceSettings(_Model):
+class InvoiceSettings(Shape):
     """The customer's invoice defaults; ``default_payment_method`` is an id, or the
     payment method when expanded (``expand=["invoice_settings.default_payment_method"]``).
 
@@ -165,13 +167,13 @@ class InvoiceSettings(_Model):
         'PO'
     """
 
-    custom_fields: list[InvoiceCustomField] | None = None
-    default_payment_method: ExpandableObject = None
-    footer: str | None = None
-    rendering_options: InvoiceRenderingOptions | None = None
+    custom_fields = Objects(InvoiceCustomField)
+    default_payment_method = Expandable(StripeObject)
+    footer = Value[str | None]()
+    rendering_options = Object(InvoiceRenderingOptions)
 
 
-class TaxLocation(_Model):
+class TaxLocation(Shape):
     """Where Stripe Tax places the customer; ``source`` is ``billing_address``,
     ``ip_address``, ``payment_method`` or ``shipping_destination``.
 
@@ -180,12 +182,12 @@ class TaxLocation(_Model):
         'DE'
     """
 
-    country: str | None = None
-    source: str | None = None
-    state: str | None = None
+    country = Value[str | None]()
+    source = Value[str | None]()
+    state = Value[str | None]()
 
 
-class CustomerTax(_Model):
+class CustomerTax(Shape):
     """The customer's tax details (``expand=["tax"]``); ``automatic_tax`` is ``supported``,
     ``not_collecting``, ``failed`` or ``unrecognized_location``.
 
@@ -194,13 +196,13 @@ class CustomerTax(_Model):
         'FR'
     """
 
-    automatic_tax: str | None = None
-    ip_address: str | None = None
-    location: TaxLocation | None = None
-    provider: str | None = None
+    automatic_tax = Value[str | None]()
+    ip_address = Value[str | None]()
+    location = Object(TaxLocation)
+    provider = Value[str | None]()
 
 
-class DiscountSource(_Model):
+class DiscountSource(Shape):
     """What a discount comes from: ``type`` ``coupon`` and the coupon (id, or expanded).
 
     Example:
@@ -208,11 +210,11 @@ class DiscountSource(_Model):
         'SAVE10'
     """
 
-    coupon: ExpandableObject = None
-    type: str | None = None
+    coupon = Expandable(StripeObject)
+    type = Value[str | None]()
 
 
-class Discount(_Model):
+class Discount(Shape):
     """A discount applied to the customer; ``start`` and ``end`` are epoch seconds.
 
     Example:
@@ -220,23 +222,23 @@ class Discount(_Model):
         'coupon'
     """
 
-    id: str | None = None
-    object: str | None = None
-    checkout_session: str | None = None
-    customer: ExpandableObject = None
-    customer_account: str | None = None
-    deleted: bool | None = None
-    end: int | None = None
-    invoice: str | None = None
-    invoice_item: str | None = None
-    promotion_code: ExpandableObject = None
-    source: DiscountSource | None = None
-    start: int | None = None
-    subscription: str | None = None
-    subscription_item: str | None = None
+    id = Value[str | None]()
+    object = Value[str | None]()
+    checkout_session = Value[str | None]()
+    customer = Expandable(StripeObject)
+    customer_account = Value[str | None]()
+    deleted = Value[bool | None]()
+    end = Value[int | None]()
+    invoice = Value[str | None]()
+    invoice_item = Value[str | None]()
+    promotion_code = Expandable(StripeObject)
+    source = Object(DiscountSource)
+    start = Value[int | None]()
+    subscription = Value[str | None]()
+    subscription_item = Value[str | None]()
 
 
-class CashBalanceSettings(_Model):
+class CashBalanceSettings(Shape):
     """How a cash balance is reconciled: ``reconciliation_mode`` ``automatic`` or ``manual``.
 
     Example:
@@ -244,11 +246,11 @@ class CashBalanceSettings(_Model):
         'manual'
     """
 
-    reconciliation_mode: str | None = None
-    using_merchant_default: bool | None = None
+    reconciliation_mode = Value[str | None]()
+    using_merchant_default = Value[bool | None]()
 
 
-class CashBalance(_Model):
+class CashBalance(Shape):
     """The customer's cash balance (``expand=["cash_balance"]``): ``available`` maps a
     currency to an amount in its smallest unit.
 
@@ -257,15 +259,15 @@ class CashBalance(_Model):
         500
     """
 
-    object: str | None = None
-    available: dict[str, int] | None = None
-    customer: str | None = None
-    customer_account: str | None = None
-    livemode: bool | None = None
-    settings: CashBalanceSettings | None = None
+    object = Value[str | None]()
+    available = Value[dict[str, int] | None]()
+    customer = Value[str | None]()
+    customer_account = Value[str | None]()
+    livemode = Value[bool | None]()
+    settings = Object(CashBalanceSettings)
 
 
-class TaxIdOwner(_Model):
+class TaxIdOwner(Shape):
     """Who a tax id belongs to: ``type`` ``account``, ``application``, ``customer`` or
     ``self``, and that object (id, or expanded).
 
@@ -274,14 +276,14 @@ class TaxIdOwner(_Model):
         'cus_1'
     """
 
-    account: ExpandableObject = None
-    application: ExpandableObject = None
-    customer: ExpandableObject = None
-    customer_account: str | None = None
-    type: str | None = None
+    account = Expandable(StripeObject)
+    application = Expandable(StripeObject)
+    customer = Expandable(StripeObject)
+    customer_account = Value[str | None]()
+    type = Value[str | None]()
 
 
-class TaxIdVerification(_Model):
+class TaxIdVerification(Shape):
     """A tax id's verification: ``status`` ``pending``, ``verified``, ``unverified`` or
     ``unavailable``.
 
@@ -290,12 +292,12 @@ class TaxIdVerification(_Model):
         'verified'
     """
 
-    status: str | None = None
-    verified_address: str | None = None
-    verified_name: str | None = None
+    status = Value[str | None]()
+    verified_address = Value[str | None]()
+    verified_name = Value[str | None]()
 
 
-class TaxId(_Model):
+class TaxId(Shape):
     """One of the customer's tax ids (``expand=["tax_ids"]``); ``type`` is e.g. ``eu_vat``.
 
     Example:
@@ -303,21 +305,21 @@ class TaxId(_Model):
         'DE123456789'
     """
 
-    id: str | None = None
-    object: str | None = None
-    country: str | None = None
-    created: int | None = None
-    customer: ExpandableObject = None
-    customer_account: str | None = None
-    deleted: bool | None = None
-    livemode: bool | None = None
-    owner: TaxIdOwner | None = None
-    type: str | None = None
-    value: str | None = None
-    verification: TaxIdVerification | None = None
+    id = Value[str | None]()
+    object = Value[str | None]()
+    country = Value[str | None]()
+    created = Value[int | None]()
+    customer = Expandable(StripeObject)
+    customer_account = Value[str | None]()
+    deleted = Value[bool | None]()
+    livemode = Value[bool | None]()
+    owner = Object(TaxIdOwner)
+    type = Value[str | None]()
+    value = Value[str | None]()
+    verification = Object(TaxIdVerification)
 
 
-class TestClock(_Model):
+class TestClock(Shape):
     """The test clock a test-mode customer belongs to (``expand=["test_clock"]``); times
     are epoch seconds, ``status`` ``advancing``, ``internal_failure`` or ``ready``.
 
@@ -328,13 +330,13 @@ class TestClock(_Model):
 
     __test__ = False  # not a pytest test class, whatever its name says
 
-    id: str | None = None
-    object: str | None = None
-    created: int | None = None
-    deleted: bool | None = None
-    deletes_after: int | None = None
-    frozen_time: int | None = None
-    livemode: bool | None = None
-    name: str | None = None
-    status: str | None = None
-    status_details: dict[str, Any] | None = None
+    id = Value[str | None]()
+    object = Value[str | None]()
+    created = Value[int | None]()
+    deleted = Value[bool | None]()
+    deletes_after = Value[int | None]()
+    frozen_time = Value[int | None]()
+    livemode = Value[bool | None]()
+    name = Value[str | None]()
+    status = Value[str | None]()
+    status_details = Value[dict[str, Any] | None]()

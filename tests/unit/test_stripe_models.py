@@ -17,19 +17,23 @@ from customers_sdk import (
     Address,
     CursorCustomer,
     Customer,
+    InvoiceSettings,
     OffsetCustomer,
     Page,
     Plan,
+    Shipping,
     StripeCustomer,
     StripeList,
     StripeObject,
     Subscription,
     TaxId,
+    TaxIdOwner,
     TestClock,
     to_dicts,
 )
 from customers_sdk._dialects import CursorDialect, OffsetDialect, PageContent, StripeDialect
 from customers_sdk._request import ListQuery
+from customers_sdk._stripe_shapes import Value
 from customers_sdk.sandbox import Sandbox, SandboxTransport
 
 KEY = "sk_test_sandbox"
@@ -296,3 +300,41 @@ def test_types_tell_each_dialects_fields_apart() -> None:
         offset.livemode  # type: ignore[attr-defined]  # noqa: B018
     line: str | None = stripe.address.line1 if stripe.address else None
     assert line is None
+
+
+# -- the nested objects ---------------------------------------------------------------------------
+def test_a_nested_object_keeps_the_wires_dict_behind_typed_attributes() -> None:
+    shipping = Shipping(name="Ada", address=Address(line1="1 Main", floor="2"))
+    assert shipping.to_dict() == {"name": "Ada", "address": {"line1": "1 Main", "floor": "2"}}
+    address = shipping.address
+    assert address is not None
+    assert (address.line1, address.city, address.floor) == ("1 Main", None, "2")
+    assert address.extra == {"floor": "2"}
+    assert address == Address(line1="1 Main", floor="2")
+    assert address != Shipping(line1="1 Main", floor="2")  # another type, the same keys
+    assert address != {"line1": "1 Main", "floor": "2"}
+    assert repr(address) == "Address(line1='1 Main', floor='2')"
+    with pytest.raises(AttributeError, match="no attribute 'line9'"):
+        address.line9  # noqa: B018
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(address)
+    copied = shipping.to_dict()
+    copied["address"]["line1"] = "elsewhere"
+    assert address.line1 == "1 Main"  # to_dict() is a copy
+    assert isinstance(Address.line1, Value)  # the class holds the typed attribute itself
+
+
+def test_nested_attributes_read_what_is_there_whatever_its_shape() -> None:
+    settings = InvoiceSettings(custom_fields="not a list", default_payment_method="pm_1")
+    assert settings.custom_fields == "not a list"  # type: ignore[comparison-overlap]  # as sent
+    assert settings.default_payment_method == "pm_1"
+    owner = TaxIdOwner(customer={"id": "cus_1", "object": "customer"})
+    assert isinstance(owner.customer, StripeObject)
+    assert owner.customer.id == "cus_1"
+
+
+def test_a_customer_built_with_nested_objects_dumps_them_as_dicts() -> None:
+    customer = StripeCustomer(id="cus_1", address=Address(city="Oslo"))
+    assert customer.address == Address(city="Oslo")
+    assert customer.to_dict() == {"id": "cus_1", "address": {"city": "Oslo"}}
+    assert customer.model_dump()["address"] == {"city": "Oslo"}

@@ -26,12 +26,13 @@ from customers_sdk import (
     TaxId,
     TestClock,
 )
+from customers_sdk._stripe_shapes import Shape, Value
 
 stripe = pytest.importorskip("stripe")
 
 # stripe-python's resources that a customer's fields refer to, and the SDK's model of each.
 # Subscription is the portable model: Stripe's other subscription fields are kept as extras.
-RESOURCES: dict[type[BaseModel], Any] = {
+RESOURCES: dict[type, Any] = {
     CashBalance: stripe.CashBalance,
     Discount: stripe.Discount,
     TaxId: stripe.TaxId,
@@ -42,14 +43,14 @@ NOT_FIELD_BY_FIELD = {Subscription, StripeObject}
 KEPT_AS_DICT = {(TestClock, "status_details")}
 
 
-def models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+def models_in(annotation: Any) -> Iterator[type]:
     """The models an annotation holds: ``Address | None``, ``str | TestClock | None``,
     ``StripeList[TaxId]`` (its items), ``list[InvoiceCustomField]``."""
     if isinstance(annotation, type) and issubclass(annotation, StripeList):
         (item,) = annotation.__pydantic_generic_metadata__["args"]
         yield from models_in(item)
         return
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if isinstance(annotation, type) and issubclass(annotation, (BaseModel, Shape)):
         yield annotation
         return
     if typing.get_origin(annotation) in (typing.Union, types.UnionType, list, typing.Annotated):
@@ -57,19 +58,34 @@ def models_in(annotation: Any) -> Iterator[type[BaseModel]]:
             yield from models_in(arg)
 
 
-def missing(ours: type[BaseModel], theirs: Any, path: str) -> Iterator[str]:
+def nested_models(ours: type, name: str) -> list[type] | None:
+    """The models field ``name`` of ``ours`` holds; ``None`` when it is not a typed field."""
+    if isinstance(ours, type) and issubclass(ours, Shape):
+        attribute = next((c.__dict__[name] for c in ours.__mro__ if name in c.__dict__), None)
+        if not isinstance(attribute, Value):
+            return None
+        shape = getattr(attribute, "shape", None)  # Object, Objects and Expandable hold one
+        return [shape] if shape is not None else []
+    assert issubclass(ours, BaseModel)
+    field = ours.model_fields.get(name)
+    if field is None or field.annotation in (Any, None):
+        return None
+    return list(models_in(field.annotation))
+
+
+def missing(ours: type, theirs: Any, path: str) -> Iterator[str]:
     """Each field of stripe-python's class ``theirs`` that ``ours`` does not type, recursively."""
     inner: dict[str, Any] = getattr(theirs, "_inner_class_types", {})
     for name in theirs.__annotations__:
         if name.isupper() or name.startswith("_"):  # OBJECT_NAME and the like: not fields
             continue
-        field = ours.model_fields.get(name)
-        if field is None or field.annotation in (Any, None):
+        held = nested_models(ours, name)
+        if held is None:
             yield f"{path}.{name}"
             continue
         if (ours, name) in KEPT_AS_DICT:
             continue
-        nested = [m for m in models_in(field.annotation) if m not in NOT_FIELD_BY_FIELD]
+        nested = [m for m in held if m not in NOT_FIELD_BY_FIELD]
         their_nested = inner.get(name)
         if their_nested is not None:
             if not nested:

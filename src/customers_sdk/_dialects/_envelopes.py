@@ -90,12 +90,15 @@ def _for_wire(schema: Any, wire: WireFormat) -> Any:
         return [_for_wire(item, wire) for item in schema]
     if not isinstance(schema, dict):
         return schema
-    if schema.get("type") == "function-plain" and schema["function"]["function"] is _from_epoch:
+    function = schema.get("function")
+    if not isinstance(function, dict):  # a serializer's function-plain holds the bare function
+        function = {}
+    if schema.get("type") == "function-plain" and function.get("function") is _from_epoch:
         return _NATIVE_EPOCH
     if (
         wire.subscriptions is None
         and schema.get("type") == "function-before"
-        and getattr(schema["function"]["function"], "__func__", None) is _SUBSCRIPTIONS_HOOK
+        and getattr(function.get("function"), "__func__", None) is _SUBSCRIPTIONS_HOOK
     ):
         # The hook passes the value through on such a wire; without it pydantic-core keeps
         # the subscriptions in Rust instead of handing them to Python first (an offset page
