@@ -39,10 +39,11 @@ _PORTABLE_ONLY = frozenset({"created_at", "live", "updated_at", "has_active_subs
 
 class StripeCustomer(Customer):
     """A customer of Stripe's ``/v1/customers``: the portable :class:`Customer` plus every
-    field of Stripe's customer object, typed, with nested models (:class:`Address`,
+    field of Stripe's customer object, typed, with nested objects (:class:`Address`,
     :class:`Shipping`, :class:`InvoiceSettings`, :class:`CustomerTax`, :class:`Discount`,
-    :class:`CashBalance`...). Fields that ``expand`` fills are ``str | Model``: the id, or the
-    object once expanded. Enums are plain strings, so a value Stripe adds later is kept.
+    :class:`CashBalance`...: the wire's dicts behind typed attributes, see ``_stripe_shapes``).
+    Fields that ``expand`` fills are ``str | Model``: the id, or the object once expanded.
+    Enums are plain strings, so a value Stripe adds later is kept.
 
     ``subscriptions`` (only sent when expanded) is Stripe's :class:`StripeList` of
     :class:`Subscription`: ``has_more`` and ``total_count`` on it, and a sequence of the
