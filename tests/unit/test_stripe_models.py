@@ -338,3 +338,13 @@ def test_a_customer_built_with_nested_objects_dumps_them_as_dicts() -> None:
     assert customer.address == Address(city="Oslo")
     assert customer.to_dict() == {"id": "cus_1", "address": {"city": "Oslo"}}
     assert customer.model_dump()["address"] == {"city": "Oslo"}
+
+
+def test_a_customer_with_nested_objects_copies_and_pickles() -> None:
+    import pickle
+
+    customer = StripeCustomer.model_validate({"id": "c", "address": {"line1": "x", "zz": 1}})
+    for copied in (customer.model_copy(deep=True), pickle.loads(pickle.dumps(customer))):
+        assert copied == customer
+        assert copied.address is not None
+        assert copied.address.extra == {"zz": 1}
