@@ -348,3 +348,19 @@ def test_a_customer_with_nested_objects_copies_and_pickles() -> None:
         assert copied == customer
         assert copied.address is not None
         assert copied.address.extra == {"zz": 1}
+
+
+def test_a_dataframe_of_stripe_customers_has_the_portable_columns_then_stripes() -> None:
+    pytest.importorskip("pandas")
+    from customers_sdk import to_dataframe
+
+    with sandbox_client(Sandbox(customers=3, wide=True)) as http:
+        response = http.get("/v1/customers", params={"limit": 3})
+    customers = StripeDialect().read_page(response, ListQuery()).items
+    frame = to_dataframe(customers)
+    portable = list(Customer.model_fields)
+    assert list(frame.columns[: len(portable)]) == portable
+    assert {"created", "livemode", "address", "discount"} <= set(frame.columns)
+    assert "first_name" not in frame.columns  # no other dialect's fields
+    assert frame["address"].iloc[0] == response.json()["data"][0]["address"]
+    assert str(frame["created_at"].dtype) == "datetime64[us, UTC]"
