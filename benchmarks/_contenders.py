@@ -3,6 +3,9 @@
 A "raw" contender is what a careful user would write by hand with httpx: one keep-alive
 ``httpx.Client`` with the SDK's own timeout, ``raise_for_status()``, ``json.loads``, and the
 dialect's paging rule. It builds no models, so it is the floor the SDK is measured against.
+
+The async SDK contenders run on either transport: ``"httpx"`` (the SDK's own stock
+``httpx.AsyncClient``) or ``"aiohttp"`` (``DefaultAioHttpClient``, the ``aiohttp`` extra).
 """
 
 from __future__ import annotations
@@ -16,13 +19,14 @@ from typing import Any
 
 import httpx
 
-from customers_sdk import AsyncCustomersClient, CustomersClient
+from customers_sdk import AsyncCustomersClient, CustomersClient, DefaultAioHttpClient
 from customers_sdk._dialects import OffsetDialect, StripeDialect
 from customers_sdk._request import ListQuery, Query
 
 from ._harness import API_KEY, AsyncLoop, Walk
 
 __all__ = [
+    "ASYNC_TRANSPORTS",
     "DIALECT_PATHS",
     "raw_async_gets",
     "raw_async_walk",
@@ -38,6 +42,7 @@ __all__ = [
     "stripe_python_walk",
 ]
 
+ASYNC_TRANSPORTS = ("httpx", "aiohttp")
 DIALECT_PATHS = {"stripe": "/v1/customers", "offset": "/api/public/customers"}
 # The SDK's default timeout, so the raw loops run with the same client settings.
 _TIMEOUT = httpx.Timeout(60.0, connect=5.0)
@@ -131,10 +136,20 @@ def _sync_client(dialect: str, url: str) -> CustomersClient:
     return CustomersClient.offset(api_key=API_KEY, base_url=url)
 
 
-def _async_client(dialect: str, url: str) -> AsyncCustomersClient:
-    if dialect == "stripe":
-        return AsyncCustomersClient.stripe(api_key=API_KEY, base_url=url)
-    return AsyncCustomersClient.offset(api_key=API_KEY, base_url=url)
+@contextmanager
+def _async_client(
+    dialect: str, url: str, loop: AsyncLoop, transport: str
+) -> Iterator[AsyncCustomersClient]:
+    """The async SDK on ``transport``, closed (with its aiohttp client, if any) on ``loop``."""
+    http = DefaultAioHttpClient() if transport == "aiohttp" else None
+    factory = AsyncCustomersClient.stripe if dialect == "stripe" else AsyncCustomersClient.offset
+    client = factory(api_key=API_KEY, base_url=url, http_client=http)
+    try:
+        yield client
+    finally:
+        loop.run(client.aclose)
+        if http is not None:
+            loop.run(http.aclose)
 
 
 @contextmanager
@@ -154,24 +169,28 @@ def sdk_sync_walk(
 
 @contextmanager
 def sdk_async_walk(
-    dialect: str, url: str, loop: AsyncLoop, *, limit: int, count: int, concurrency: int = 1
+    dialect: str,
+    url: str,
+    loop: AsyncLoop,
+    *,
+    limit: int,
+    count: int,
+    concurrency: int = 1,
+    transport: str = "httpx",
 ) -> Iterator[Walk]:
     """``async for c in client.list(limit=...)`` over the server's ``count`` customers."""
-    client = _async_client(dialect, url)
+    with _async_client(dialect, url, loop, transport) as client:
 
-    async def walk() -> list[str]:
-        # Ids collected by a comprehension, as the raw loops collect theirs; the server holds
-        # ``count`` customers, so the walk ends there.
-        walk = client.list(limit=limit, concurrency=concurrency)
-        ids = [customer.id async for customer in walk]
-        if len(ids) != count:
-            raise AssertionError(f"walked {len(ids)} customers, expected {count}")
-        return ids
+        async def walk() -> list[str]:
+            # Ids collected by a comprehension, as the raw loops collect theirs; the server
+            # holds ``count`` customers, so the walk ends there.
+            walk = client.list(limit=limit, concurrency=concurrency)
+            ids = [customer.id async for customer in walk]
+            if len(ids) != count:
+                raise AssertionError(f"walked {len(ids)} customers, expected {count}")
+            return ids
 
-    try:
         yield lambda: loop.run(walk)
-    finally:
-        loop.run(client.aclose)
 
 
 @contextmanager
@@ -254,16 +273,15 @@ def sdk_sync_gets(url: str, ids: Sequence[str]) -> Iterator[Walk]:
 
 
 @contextmanager
-def sdk_async_gets(url: str, ids: Sequence[str], loop: AsyncLoop) -> Iterator[Walk]:
-    client = _async_client("stripe", url)
+def sdk_async_gets(
+    url: str, ids: Sequence[str], loop: AsyncLoop, transport: str = "httpx"
+) -> Iterator[Walk]:
+    with _async_client("stripe", url, loop, transport) as client:
 
-    async def gets() -> list[str]:
-        return [(await client.get(customer_id)).id for customer_id in ids]
+        async def gets() -> list[str]:
+            return [(await client.get(customer_id)).id for customer_id in ids]
 
-    try:
         yield lambda: loop.run(gets)
-    finally:
-        loop.run(client.aclose)
 
 
 @contextmanager

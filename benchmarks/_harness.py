@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import os
 import re
 import statistics
@@ -32,6 +33,7 @@ __all__ = [
     "cpu_split",
     "paired_ratio",
     "pinned_client",
+    "run_probe",
     "sandbox_server",
     "subprocess_env",
     "time_interleaved",
@@ -270,6 +272,23 @@ def subprocess_env() -> dict[str, str]:
     env.pop("CUSTOMERS_SDK_LOG", None)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
+
+
+def run_probe(module: str, *arguments: str) -> dict[str, float]:
+    """Run ``python -m benchmarks.<module> ARGUMENTS`` in a fresh interpreter; return the JSON
+    report it prints."""
+    completed = subprocess.run(
+        [sys.executable, "-m", f"benchmarks.{module}", *arguments],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        cwd=REPO_ROOT,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"{module} failed:\n{completed.stderr}")
+    report: dict[str, float] = json.loads(completed.stdout)
+    return report
 
 
 @contextmanager

@@ -8,11 +8,7 @@ and the same (within 10 MB) at the small and the large count — a leak grows wi
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
-from ._harness import REPO_ROOT, Check, Measure, Section, sandbox_server, subprocess_env
+from ._harness import Check, Measure, Section, run_probe, sandbox_server
 
 __all__ = ["FLAT_MB", "MAX_GROWTH_MB", "run"]
 
@@ -55,16 +51,4 @@ def run(*, small: int, large: int, runs: int, pin: bool = True) -> list[Section]
 
 
 def _probe(url: str, count: int, arguments: tuple[str, ...]) -> dict[str, float]:
-    command = [sys.executable, "-m", "benchmarks._memprobe", "--url", url, "--count", str(count)]
-    completed = subprocess.run(
-        [*command, *arguments],
-        capture_output=True,
-        text=True,
-        env=subprocess_env(),
-        cwd=REPO_ROOT,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(f"the memory probe failed:\n{completed.stderr}")
-    report: dict[str, float] = json.loads(completed.stdout)
-    return report
+    return run_probe("_memprobe", "--url", url, "--count", str(count), *arguments)

@@ -4,7 +4,9 @@
 :class:`AsyncCustomersClient`; see ``tests/sdk_driver.py`` for the :class:`Drive` it yields and
 the :class:`Driver` (one blocking API over either client) that ``drive.stripe(...)``,
 ``drive.offset(...)`` and ``drive.cursor(...)`` return. Opt a test into trio too with
-``@pytest.mark.parametrize("drive", ["sync", "async", "trio"], indirect=True)``.
+``@pytest.mark.parametrize("drive", ["sync", "async", "trio"], indirect=True)``, or a test
+against a real server into the aiohttp transport with
+``@pytest.mark.parametrize("drive", NETWORK_MODES, indirect=True)``.
 
 Tests import the types and the unit-test wire helpers from here::
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 import socket
 import ssl
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +33,7 @@ from anyio.from_thread import start_blocking_portal
 
 from customers_sdk import _retry
 from customers_sdk.sandbox import Sandbox, SandboxTransport
-from sdk_driver import MODES, Drive, DrivenPage, Driver, EventLoopThread
+from sdk_driver import MODES, NETWORK_MODES, Drive, DrivenPage, Driver, EventLoopThread
 
 __all__ = [
     "API_KEY",
@@ -38,9 +41,11 @@ __all__ = [
     "COLLECTIONS",
     "DIALECTS",
     "MODES",
+    "NETWORK_MODES",
     "Drive",
     "DrivenPage",
     "Driver",
+    "error_texts",
     "page_body",
     "sandbox_client",
     "unit_driver",
@@ -58,7 +63,9 @@ def _shared_ssl_context() -> Iterator[None]:
     """Reuse one SSL context per configuration across every client the tests build.
 
     Each ``httpx.Client`` loads the CA bundle (~60 ms); hundreds of clients would make the unit
-    suite slow for nothing. Sharing one context between clients is what httpx recommends.
+    suite slow for nothing. Sharing one context between clients is what httpx recommends. httpx
+    has no public hook for the context its default transport builds, so this test-only speed-up
+    patches the private module's name (``src`` never does: ``test_no_private_access.py``).
     """
     # httpx >= 0.28 builds contexts here; on other versions, skip the speed-up.
     original: Callable[..., ssl.SSLContext] | None = getattr(
@@ -79,6 +86,8 @@ def _shared_ssl_context() -> Iterator[None]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(httpx_default_transport, "create_ssl_context", cached)
+        # httpx-aiohttp's transport (DefaultAioHttpClient) calls the public name.
+        patch.setattr(httpx, "create_ssl_context", cached)
         yield
 
 
@@ -145,10 +154,11 @@ def drive(request: pytest.FixtureRequest) -> Iterator[Drive]:
     """The sync/async matrix: every test using it runs once per client class.
 
     A test can add trio (the async client on a trio loop) with
-    ``@pytest.mark.parametrize("drive", ["sync", "async", "trio"], indirect=True)``.
+    ``@pytest.mark.parametrize("drive", ["sync", "async", "trio"], indirect=True)``, and a test
+    against a real server the aiohttp transport with ``NETWORK_MODES`` (see ``sdk_driver``).
     """
     loop: EventLoopThread | None = None
-    if request.param == "async":
+    if request.param in ("async", "aiohttp"):
         loop = request.getfixturevalue("_asyncio_loop")
     elif request.param == "trio":
         loop = request.getfixturevalue("_trio_loop")
@@ -292,3 +302,20 @@ def waits(monkeypatch: pytest.MonkeyPatch) -> Waits:
     monkeypatch.setattr(_retry, "sleep", recorder.record)
     monkeypatch.setattr(_retry, "async_sleep", async_record)
     return recorder
+
+
+# -- secrets ------------------------------------------------------------------------------------
+def error_texts(error: BaseException) -> list[str]:
+    """Everything a person or a log could see of ``error``: its traceback as printed, and the
+    ``str``, ``repr``, ``args`` and attributes of it and of every exception in its chain
+    (``__cause__`` and ``__context__``)."""
+    texts = ["".join(traceback.format_exception(type(error), error, error.__traceback__))]
+    pending, seen = [error], set()
+    while pending:
+        exc = pending.pop()
+        if id(exc) in seen:
+            continue
+        seen.add(id(exc))
+        texts += [str(exc), repr(exc), *map(repr, exc.args), *map(repr, vars(exc).values())]
+        pending += [linked for linked in (exc.__cause__, exc.__context__) if linked is not None]
+    return texts

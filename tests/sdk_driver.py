@@ -33,15 +33,26 @@ from typing import Any, TypeVar
 import httpx
 from anyio.from_thread import BlockingPortal
 
-from customers_sdk import AsyncCustomersClient, AsyncPage, Customer, CustomersClient, Page
+from customers_sdk import (
+    AsyncCustomersClient,
+    AsyncPage,
+    Customer,
+    CustomersClient,
+    DefaultAioHttpClient,
+    Page,
+)
 
-__all__ = ["MODES", "Drive", "DrivenPage", "Driver", "EventLoopThread"]
+__all__ = ["MODES", "NETWORK_MODES", "Drive", "DrivenPage", "Driver", "EventLoopThread"]
 
 T = TypeVar("T")
 _DONE = object()
 
 MODES = ("sync", "async")
-"""The ``drive`` fixture's default parameters; ``"trio"`` is available on request."""
+"""The ``drive`` fixture's default parameters; ``"trio"`` and ``"aiohttp"`` on request."""
+
+NETWORK_MODES = ("sync", "async", "aiohttp")
+"""For tests against a real server: the async client on httpx's transport and on aiohttp's
+(:class:`customers_sdk.DefaultAioHttpClient`, asyncio only)."""
 
 
 class EventLoopThread:
@@ -273,8 +284,9 @@ async def _collect(walk: Any) -> list[Customer]:
 
 
 class Drive:
-    """Builds :class:`Driver` objects for one mode (``"sync"``, ``"async"`` or ``"trio"``) and
-    closes every client it built when the test ends.
+    """Builds :class:`Driver` objects for one mode (``"sync"``, ``"async"``, ``"trio"`` or
+    ``"aiohttp"``) and closes every client it built when the test ends. In ``"aiohttp"`` mode
+    each client built without an ``http_client=`` gets a :class:`DefaultAioHttpClient`.
 
     Example:
         >>> driver = drive.stripe(api_key="sk_test_x", max_retries=0)  # doctest: +SKIP
@@ -297,21 +309,34 @@ class Drive:
         self._built.append(driver)
         return driver
 
+    def _options(self, options: dict[str, Any]) -> dict[str, Any]:
+        if self.mode == "aiohttp" and "http_client" not in options:
+            http = DefaultAioHttpClient()
+            self._http.append(http)
+            return {**options, "http_client": http}
+        return options
+
     def stripe(self, **options: Any) -> Driver:
-        return self._wrap(self.client_class.stripe(**options))
+        return self._wrap(self.client_class.stripe(**self._options(options)))
 
     def offset(self, **options: Any) -> Driver:
-        return self._wrap(self.client_class.offset(**options))
+        return self._wrap(self.client_class.offset(**self._options(options)))
 
     def cursor(self, **options: Any) -> Driver:
-        return self._wrap(self.client_class.cursor(**options))
+        return self._wrap(self.client_class.cursor(**self._options(options)))
 
     def http_client(self, **options: Any) -> Any:
-        """A caller-owned ``httpx.Client`` (sync) or ``httpx.AsyncClient`` (async modes) built
-        with ``options`` (e.g. ``transport=SandboxTransport(sandbox)``), closed at teardown."""
-        http: httpx.Client | httpx.AsyncClient = (
-            httpx.Client(**options) if self._loop is None else httpx.AsyncClient(**options)
-        )
+        """A caller-owned ``httpx.Client`` (sync) or ``httpx.AsyncClient`` (async modes; a
+        :class:`DefaultAioHttpClient` in ``"aiohttp"`` mode unless ``options`` name a transport)
+        built with ``options`` (e.g. ``transport=SandboxTransport(sandbox)``), closed at
+        teardown."""
+        http: httpx.Client | httpx.AsyncClient
+        if self._loop is None:
+            http = httpx.Client(**options)
+        elif self.mode == "aiohttp" and "transport" not in options:
+            http = DefaultAioHttpClient(**options)
+        else:
+            http = httpx.AsyncClient(**options)
         self._http.append(http)
         return http
 

@@ -28,15 +28,18 @@ from ._errors import (
     UnprocessableEntityError,
     UnsupportedOperationError,
 )
-from ._filters import Condition, Filter, FilterGroup, FilterLike, FilterOp, where
+from ._filters import Condition, FieldRef, Filter, FilterGroup, FilterLike, FilterOp, where
 from ._pagination import AsyncPage, AsyncPageRequest, Page
+from ._redact import RedactedCause
 from ._retry import RetryPolicy
 from ._types import NOT_GIVEN, NotGiven, ResponseInfo
 from ._version import __version__
 
 if typing.TYPE_CHECKING:
+    from ._aiohttp import DefaultAioHttpClient
     from ._dataframe import to_dataframe, to_dicts
     from ._dialect_models import CursorCustomer, OffsetCustomer
+    from ._export import ExportFormat, ExportParams, aexport_customers, export_customers
     from ._models import Customer, Pagination, Plan, Subscription, SubscriptionStatus
     from ._stripe_models import StripeCustomer
     from ._stripe_objects import (
@@ -67,6 +70,10 @@ _LAZY = {
     "Plan": "_models",
     "Subscription": "_models",
     "SubscriptionStatus": "_models",
+    "ExportFormat": "_export",
+    "ExportParams": "_export",
+    "aexport_customers": "_export",
+    "export_customers": "_export",
     "Address": "_stripe_objects",
     "CashBalance": "_stripe_objects",
     "CashBalanceSettings": "_stripe_objects",
@@ -89,6 +96,8 @@ _LAZY = {
     "TestClock": "_stripe_objects",
     "to_dataframe": "_dataframe",
     "to_dicts": "_dataframe",
+    # Loads aiohttp (when the extra is installed): never at `import customers_sdk`.
+    "DefaultAioHttpClient": "_aiohttp",
 }
 
 
@@ -126,8 +135,12 @@ __all__ = [
     "CustomerTax",
     "CustomersClient",
     "CustomersError",
+    "DefaultAioHttpClient",
     "Discount",
     "DiscountSource",
+    "ExportFormat",
+    "ExportParams",
+    "FieldRef",
     "Filter",
     "FilterGroup",
     "FilterLike",
@@ -146,6 +159,7 @@ __all__ = [
     "PermissionDeniedError",
     "Plan",
     "RateLimitError",
+    "RedactedCause",
     "ResponseInfo",
     "ResponseValidationError",
     "RetryPolicy",
@@ -163,6 +177,8 @@ __all__ = [
     "UnprocessableEntityError",
     "UnsupportedOperationError",
     "__version__",
+    "aexport_customers",
+    "export_customers",
     "to_dataframe",
     "to_dicts",
     "where",

@@ -46,14 +46,30 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
         for wait, attempt in call.attempts():
             await _retry.async_sleep(wait)
             with attempt:
-                await _retry.async_sleep(call.slot_wait())
+                await _retry.async_sleep(await call.aslot_wait())
                 request = call.build(self._http)
                 try:
-                    response = await self._http.send(request)
+                    response = await self._receive(call, request)
                 except httpx.RequestError as exc:
                     raise call.failed(exc) from exc
+                if response.status_code == 429:  # the whole budget waits, not this call only
+                    await call.apause_budget(response)
                 call.check(response)
         return response, call.info(response)
+
+    async def _receive(self, call: Call, request: httpx.Request) -> httpx.Response:
+        # Streamed, so the body is counted against the cap as it arrives (see _client).
+        streamed = await self._http.send(request, stream=True)
+        try:
+            body = call.receive(streamed)
+            if body.read_whole:  # counted as httpx reads it
+                await streamed.aread()
+            else:  # compressed: counted as it is decoded
+                async for chunk in streamed.aiter_bytes():
+                    body.add(chunk)
+        finally:
+            await streamed.aclose()
+        return body.response()
 
     async def _fetch_page(
         self, query: Query, options: RequestOptions, concurrency: int
@@ -101,6 +117,9 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
         ``concurrency=8`` fetches later pages eight at a time, still yielding in order; on the
         cursor dialects any ``concurrency`` > 1 prefetches the next page (under asyncio).
 
+        Returns:
+            An awaitable of the first page that is also an async iterable of every customer.
+
         Example:
             >>> page = await client.list(limit=100)  # doctest: +SKIP
             >>> async for customer in client.list(limit=100, concurrency=8):  # doctest: +SKIP
@@ -131,6 +150,9 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
     ) -> AsyncPageRequest[Customer]:
         """Search customers with Stripe's search syntax (Stripe dialect only).
 
+        Returns:
+            An awaitable of the first page of results that is also an async iterable of them.
+
         Example:
             >>> async for c in client.search("name~'Ada'"):  # doctest: +SKIP
             ...     print(c.id)
@@ -148,6 +170,9 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
         deadline: float | NotGiven | None = NOT_GIVEN,
     ) -> Customer:
         """One customer by id.
+
+        Returns:
+            The customer (a deleted Stripe customer has ``deleted=True``).
 
         Example:
             >>> (await client.get("cus_123")).email  # doctest: +SKIP
@@ -172,6 +197,9 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
     ) -> Customer:
         """Create a customer; retries reuse one idempotency key.
 
+        Returns:
+            The new customer.
+
         Example:
             >>> (await client.create(email="ada@example.com")).id  # doctest: +SKIP
             'cus_...'
@@ -195,6 +223,9 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
     ) -> Customer:
         """Change the fields given; an omitted field is left as is, ``None`` clears it.
 
+        Returns:
+            The customer as it is now.
+
         Example:
             >>> (await client.update("cus_123", phone=None)).phone is None  # doctest: +SKIP
             True
@@ -214,7 +245,10 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
         max_retries: int | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
     ) -> Customer:
-        """Delete a customer; returns it with ``deleted=True``.
+        """Delete a customer.
+
+        Returns:
+            The deleted customer, with ``deleted=True``.
 
         Example:
             >>> (await client.delete("cus_123")).deleted  # doctest: +SKIP

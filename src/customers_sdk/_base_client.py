@@ -4,20 +4,27 @@ reading results. :class:`CustomersClient` and :class:`AsyncCustomersClient` only
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
-from ._call import Settings, to_timeout
+from ._body import DEFAULT_MAX_RESPONSE_BYTES, check_max_response_bytes, masking
 from ._dialects import CursorDialect, Dialect, OffsetDialect, PageContent, StripeDialect
-from ._errors import InvalidParameterError, ResponseValidationError
+from ._errors import InvalidParameterError
 from ._filters import FilterLike
+from ._fleet import choose_limiter
+from ._inputs import (
+    check_api_key,
+    check_base_url,
+    check_header_value,
+    check_headers,
+    check_text,
+)
 from ._logging import setup_from_env
-from ._ratelimit import TokenBucket
 from ._request import CreatedFilter, ListQuery, Query, RequestSpec, SearchQuery, check_id
 from ._retry import RetryPolicy
+from ._settings import Settings, to_timeout
 from ._types import NOT_GIVEN, NotGiven, ResponseInfo, Timeout, is_given
 
 if TYPE_CHECKING:
@@ -49,6 +56,9 @@ class BaseClient(Generic[HttpT]):
         http_client: HttpT | None,
         default_headers: Mapping[str, str] | None,
         retry_policy: RetryPolicy | None = None,
+        rate_limit_url: str | None = None,
+        rate_limit_key: str | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         setup_from_env()
         key = api_key if api_key is not None else os.environ.get(dialect.api_key_env)
@@ -56,22 +66,20 @@ class BaseClient(Generic[HttpT]):
             raise InvalidParameterError(
                 f"no API key: pass api_key= or set {dialect.api_key_env}", param="api_key"
             )
-        url = base_url or (
-            os.environ.get("CUSTOMERS_BASE_URL") if dialect.default_base_url is None else None
-        )
+        check_api_key(key, "api_key" if api_key is not None else dialect.api_key_env)
+        url_source = "base_url"
+        url = base_url
+        if not url and dialect.default_base_url is None:
+            url, url_source = os.environ.get("CUSTOMERS_BASE_URL"), "CUSTOMERS_BASE_URL"
         url = url or dialect.default_base_url
         if not url:
             raise InvalidParameterError(
                 f"the {dialect.name!r} dialect needs base_url= (or CUSTOMERS_BASE_URL)",
                 param="base_url",
             )
-        if not url.startswith(("http://", "https://")):
-            raise InvalidParameterError(
-                f"base_url must start with http:// or https://, got {url!r}", param="base_url"
-            )
+        url = check_base_url(url, url_source)
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise InvalidParameterError("max_retries must be an int >= 0", param="max_retries")
-        limiter = None
         if max_requests_per_second is not None:
             rate: object = max_requests_per_second
             # `not rate > 0` also rejects NaN; bool is an int but never a meant rate.
@@ -79,16 +87,22 @@ class BaseClient(Generic[HttpT]):
                 raise InvalidParameterError(
                     "max_requests_per_second must be > 0", param="max_requests_per_second"
                 )
-            limiter = TokenBucket(max_requests_per_second)
         self._settings = Settings(
             dialect=dialect,
             api_key=key,
-            base_url=url.rstrip("/"),
+            base_url=url,
             timeout=to_timeout(timeout),
             max_retries=max_retries,
             headers=Settings.base_headers(key, default_headers),
-            limiter=limiter,
+            limiter=choose_limiter(
+                max_requests_per_second,
+                url=rate_limit_url,
+                key=rate_limit_key,
+                base_url=url.rstrip("/"),
+                api_key=key,
+            ),
             policy=retry_policy or RetryPolicy(),
+            max_response_bytes=check_max_response_bytes(max_response_bytes),
         )
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else self._new_http()
@@ -106,23 +120,36 @@ class BaseClient(Generic[HttpT]):
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_requests_per_second: float | None = None,
+        rate_limit_url: str | None = None,
+        rate_limit_key: str | None = None,
         http_client: HttpT | None = None,
         default_headers: Mapping[str, str] | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         stripe_version: str | None = None,
         stripe_account: str | None = None,
     ) -> Self:
         """A client for Stripe's v1 customers API (key from ``STRIPE_API_KEY`` if not given).
 
+        Args:
+            stripe_version: Sent as ``Stripe-Version``, to pin the API version; default: the
+                account's.
+            stripe_account: Sent as ``Stripe-Account``, to act for a connected account.
+
+        Returns:
+            A Stripe client; use it as a context manager, or close it when done.
+
         Example:
             >>> client = CustomersClient.stripe(api_key="sk_test_...")  # doctest: +SKIP
             >>> client.get("cus_123").email  # doctest: +SKIP
         """
-        headers = dict(default_headers or {})
-        if stripe_version:
-            headers["Stripe-Version"] = stripe_version
-        if stripe_account:
-            headers["Stripe-Account"] = stripe_account
+        headers = check_headers(default_headers, "default_headers")
+        for param, header, value in (
+            ("stripe_version", "Stripe-Version", stripe_version),
+            ("stripe_account", "Stripe-Account", stripe_account),
+        ):
+            if value is not None and check_header_value(value, param):
+                headers[header] = value
         return cls(
             StripeDialect(),
             api_key=api_key,
@@ -130,9 +157,12 @@ class BaseClient(Generic[HttpT]):
             timeout=timeout,
             max_retries=max_retries,
             max_requests_per_second=max_requests_per_second,
+            rate_limit_url=rate_limit_url,
+            rate_limit_key=rate_limit_key,
             http_client=http_client,
             default_headers=headers,
             retry_policy=retry_policy,
+            max_response_bytes=max_response_bytes,
         )
 
     @classmethod
@@ -144,11 +174,17 @@ class BaseClient(Generic[HttpT]):
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_requests_per_second: float | None = None,
+        rate_limit_url: str | None = None,
+        rate_limit_key: str | None = None,
         http_client: HttpT | None = None,
         default_headers: Mapping[str, str] | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> Self:
         """A client for the offset-paginated public customers API (``list`` only).
+
+        Returns:
+            An offset client (``base_url`` is required: argument or ``CUSTOMERS_BASE_URL``).
 
         Example:
             >>> client = CustomersClient.offset(base_url="https://app.example.com", api_key="k")
@@ -162,9 +198,12 @@ class BaseClient(Generic[HttpT]):
             timeout=timeout,
             max_retries=max_retries,
             max_requests_per_second=max_requests_per_second,
+            rate_limit_url=rate_limit_url,
+            rate_limit_key=rate_limit_key,
             http_client=http_client,
             default_headers=default_headers,
             retry_policy=retry_policy,
+            max_response_bytes=max_response_bytes,
         )
 
     @classmethod
@@ -177,11 +216,20 @@ class BaseClient(Generic[HttpT]):
         timeout: Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_requests_per_second: float | None = None,
+        rate_limit_url: str | None = None,
+        rate_limit_key: str | None = None,
         http_client: HttpT | None = None,
         default_headers: Mapping[str, str] | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> Self:
         """A client for the JSON customers API with cursors and filters.
+
+        Args:
+            collection_path: Where the customers live under ``base_url``.
+
+        Returns:
+            A cursor client (``base_url`` is required: argument or ``CUSTOMERS_BASE_URL``).
 
         Example:
             >>> client = CustomersClient.cursor(base_url="https://api.example.com", api_key="k")
@@ -195,9 +243,12 @@ class BaseClient(Generic[HttpT]):
             timeout=timeout,
             max_retries=max_retries,
             max_requests_per_second=max_requests_per_second,
+            rate_limit_url=rate_limit_url,
+            rate_limit_key=rate_limit_key,
             http_client=http_client,
             default_headers=default_headers,
             retry_policy=retry_policy,
+            max_response_bytes=max_response_bytes,
         )
 
     # -- the pure half of each operation ------------------------------------------------------
@@ -249,6 +300,7 @@ class BaseClient(Generic[HttpT]):
         dialect.require("search")
         if not isinstance(query, str) or not query.strip():
             raise InvalidParameterError("query must be a non-empty string", param="query")
+        check_text(query, "query")
         return SearchQuery(query, dialect.check_limit(limit) if is_given(limit) else None)
 
     def _page_spec(self, query: Query) -> RequestSpec:
@@ -261,9 +313,9 @@ class BaseClient(Generic[HttpT]):
         self, query: Query, response: httpx.Response
     ) -> tuple[PageContent[Customer], Query | None]:
         dialect = self._settings.dialect
-        with self._redacting():
+        with masking(self._settings.scrub):  # the next query too: a stalled walk quotes ids
             content = dialect.read_page(response, query)
-        return content, dialect.next_query(query, content)
+            return content, dialect.follow(query, content, response)
 
     def _spec(
         self,
@@ -298,7 +350,7 @@ class BaseClient(Generic[HttpT]):
         return dialect.build_delete(customer_id)
 
     def _customer(self, response: httpx.Response, info: ResponseInfo) -> Customer:
-        with self._redacting():
+        with masking(self._settings.scrub):
             customer = self._settings.dialect.read_customer(response)
         customer._response_info = info
         return customer
@@ -313,22 +365,8 @@ class BaseClient(Generic[HttpT]):
             customer._response_info = info
             return customer
         customer = self._customer(response, info)
-        customer.deleted = True  # seed 003's DELETE returns the object without the flag
+        customer.deleted = True  # the cursor API's DELETE returns the object without the flag
         return customer
-
-    @contextmanager
-    def _redacting(self) -> Iterator[None]:
-        # An unreadable body is quoted in the error; a server that echoes the key must not
-        # make us print it.
-        try:
-            yield
-        except ResponseValidationError as exc:
-            redact = self._settings.redact
-            if redact(exc.message) != exc.message or redact(exc.excerpt) != exc.excerpt:
-                exc.excerpt = redact(exc.excerpt)
-                exc.message = redact(exc.message)
-                exc.args = (exc.message,)
-            raise
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(dialect={self.dialect!r}, base_url={self.base_url!r})"

@@ -2,7 +2,10 @@
 
 A :class:`Call` builds each attempt's ``httpx.Request`` (same idempotency key every time),
 turns each response or transport failure into a result or a typed error that says whether it
-may be retried, logs every attempt, and keeps the call within its deadline.
+may be retried, logs every attempt, and keeps the call within its deadline. The time-keeping
+(the deadline, rate-limit slots, a 429's pause of the budget) is its base class
+:class:`~customers_sdk._pacing.Pacing`; the client's configuration it reads is
+:class:`~customers_sdk._settings.Settings`.
 
 What a caller can count on:
 
@@ -24,13 +27,10 @@ What a caller can count on:
 
 from __future__ import annotations
 
-import math
-import platform
-import time
+import sys
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlencode
@@ -39,94 +39,39 @@ import httpx
 import tenacity
 
 from . import _retry
-from ._dialects import Dialect, read_error
+from ._body import BodyBuffer, masking
+from ._dialects import read_error
 from ._dialects._base import request_id_of
 from ._errors import APIConnectionError, APITimeoutError, CustomersError, InvalidParameterError
+from ._inputs import check_header_value
 from ._logging import logger
-from ._ratelimit import TokenBucket
+from ._pacing import Pacing
 from ._request import RequestSpec
-from ._types import NotGiven, RequestOptions, ResponseInfo, Timeout
-from ._version import __version__
+from ._settings import Settings, to_timeout
+from ._types import NotGiven, RequestOptions, ResponseInfo
 
-__all__ = ["Call", "Settings", "to_timeout"]
+__all__ = ["Call"]
 
 HTTPClient = httpx.Client | httpx.AsyncClient
-_USER_AGENT = (
-    f"customers-sdk/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
-)
 # Errors where the request surely never reached the server: safe to repeat even for a write.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
-def to_timeout(timeout: Timeout) -> httpx.Timeout:
-    """A float, ``None`` or ``httpx.Timeout`` as an ``httpx.Timeout``; anything else (a string,
-    a negative or NaN number) is an :class:`InvalidParameterError` before anything is sent."""
-    if isinstance(timeout, httpx.Timeout) or timeout is None:
-        return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(None)
-    valid = isinstance(timeout, (int, float)) and not isinstance(timeout, bool)
-    if not valid or not timeout >= 0:  # `not >=` also rejects NaN
-        raise InvalidParameterError(
-            f"timeout must be seconds >= 0, None or an httpx.Timeout, got {timeout!r}",
-            param="timeout",
-        )
-    return httpx.Timeout(timeout)
+def _never_sent(exc: httpx.RequestError) -> bool:
+    """Whether ``exc`` proves the request never left: httpx's connect errors, except the ones
+    httpx-aiohttp makes of any aiohttp connection error, a hang-up after the request went out
+    included. Only aiohttp's own connect errors are trusted there."""
+    if not isinstance(exc, _NOT_SENT):
+        return False
+    # Loaded whenever the cause is one of its errors; never imported here.
+    aiohttp = sys.modules.get("aiohttp")
+    cause = exc.__cause__
+    if aiohttp is None or not isinstance(cause, aiohttp.ClientError):
+        return True
+    return isinstance(cause, (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError))
 
 
-@dataclass(frozen=True)
-class Settings:
-    """A client's fixed configuration, shared by all its calls. Never shows the key.
-
-    ``clock`` (monotonic seconds) times deadlines, logs and the rate limiter; tests swap it with
-    :meth:`with_clock`.
-
-    Example:
-        >>> from customers_sdk._dialects import StripeDialect
-        >>> settings = Settings(StripeDialect(), "sk_test_x", "https://api.stripe.com",
-        ...                     httpx.Timeout(5.0), 2, {})
-        >>> "sk_test_x" in repr(settings)
-        False
-    """
-
-    dialect: Dialect
-    api_key: str = field(repr=False)
-    base_url: str
-    timeout: httpx.Timeout
-    max_retries: int
-    headers: Mapping[str, str] = field(repr=False)
-    limiter: TokenBucket | None = None
-    policy: _retry.RetryPolicy = field(default_factory=_retry.RetryPolicy)
-    clock: Callable[[], float] = time.monotonic
-
-    @staticmethod
-    def base_headers(api_key: str, extra: Mapping[str, str] | None) -> dict[str, str]:
-        headers = {
-            "Authorization": f"Bearer {api_key}",
-            "Accept": "application/json",
-            "User-Agent": _USER_AGENT,
-        }
-        headers.update(extra or {})
-        return headers
-
-    def redact(self, text: str) -> str:
-        """``text`` with the API key masked: the one place every error and log line goes
-        through before it can show something a server sent back."""
-        key = self.api_key
-        return text.replace(key, "***") if key and key in text else text
-
-    def with_clock(self, clock: Callable[[], float]) -> Settings:
-        """A copy timed by ``clock``, its rate limiter (same rate and burst) included.
-
-        Example:
-            >>> now = [0.0]
-            >>> client._settings = client._settings.with_clock(lambda: now[0])  # doctest: +SKIP
-        """
-        limiter = self.limiter
-        if limiter is not None:
-            limiter = TokenBucket(limiter.rate, burst=limiter.burst, clock=clock)
-        return replace(self, clock=clock, limiter=limiter)
-
-
-class Call:
+class Call(Pacing):
     """The state of one logical call across its attempts; a shell drives it like this
     (the async shell is the same with ``await`` on the sleeps and the send).
 
@@ -137,7 +82,8 @@ class Call:
         ...     with attempt:
         ...         _retry.sleep(call.slot_wait())
         ...         try:
-        ...             response = http.send(call.build(http))
+        ...             # sent with stream=True, the body fed to call.receive(); see _client
+        ...             response = receive(http, call.build(http))
         ...         except httpx.RequestError as exc:
         ...             raise call.failed(exc) from exc
         ...         call.check(response)
@@ -145,7 +91,6 @@ class Call:
     """
 
     def __init__(self, settings: Settings, spec: RequestSpec, options: RequestOptions) -> None:
-        self.settings = settings
         self.spec = spec
         self.max_retries = _given(options.max_retries, settings.max_retries)
         if (
@@ -159,25 +104,17 @@ class Call:
             if isinstance(options.timeout, NotGiven)
             else to_timeout(options.timeout)
         )
-        self.started = settings.clock()
-        deadline = _given(options.deadline, None)
-        if deadline is not None and (
-            isinstance(deadline, bool) or not isinstance(deadline, (int, float)) or not deadline > 0
-        ):
-            raise InvalidParameterError(
-                "deadline must be a number of seconds > 0", param="deadline"
-            )
-        self.deadline_at = None if deadline is None else self.started + deadline
+        super().__init__(settings, _given(options.deadline, None))
         self.idempotency_key: str | None = None
         if spec.is_write:
             # One key per logical call, reused by every retry: the server applies the write once.
             key = options.idempotency_key
-            self.idempotency_key = (
-                f"customers-sdk-{uuid.uuid4()}" if isinstance(key, NotGiven) else key
-            )
-        self.attempt = 0
+            if isinstance(key, NotGiven):
+                key = f"customers-sdk-{uuid.uuid4()}"
+            elif key is not None:
+                key = check_header_value(key, "idempotency_key", required=True)
+            self.idempotency_key = key
         self._attempt_started = self.started
-        self._last_error: CustomersError | None = None
         # True once an attempt of a write failed in a way that may have applied it.
         self._maybe_applied = False
 
@@ -192,19 +129,25 @@ class Call:
         takes over with the failure as its own first attempt, so its stop, wait and logging
         see exactly what happened.
         """
-        first = _FirstAttempt()
+        first = _FirstAttempt(self.settings.scrub)
         yield 0.0, first
         failure = first.failure
         if failure is None:
             return
         waits: list[float] = []
-        for attempt in tenacity.Retrying(**self.retrying_kwargs(waits.append)):
-            if failure is None:
-                yield (float(waits.pop()) if waits else 0.0), attempt
-                continue
-            with attempt:  # the attempt that already failed, replayed for tenacity to judge
-                replayed, failure = failure, None
-                raise replayed
+        try:
+            for attempt in tenacity.Retrying(**self.retrying_kwargs(waits.append)):
+                if failure is None:
+                    yield (float(waits.pop()) if waits else 0.0), attempt
+                    continue
+                with attempt:  # the attempt that already failed, replayed for tenacity to judge
+                    replayed, failure = failure, None
+                    raise replayed
+        except CustomersError as error:
+            # Only once the shell has raised it (`from` the transport's exception) is an
+            # error's chain complete: mask the key in all of it on its way out.
+            self.settings.scrub(error)
+            raise
 
     def retrying_kwargs(self, sleep: Callable[[float], Any]) -> dict[str, Any]:
         """Arguments for ``tenacity.Retrying``, waits handed to ``sleep``."""
@@ -217,26 +160,19 @@ class Call:
         kwargs["before_sleep"] = self._log_retry
         return kwargs
 
-    def slot_wait(self) -> float:
-        """Seconds to wait for the client-side rate limiter before this attempt."""
-        limiter = self.settings.limiter
-        left = math.inf if self.deadline_at is None else self.deadline_at - self.settings.clock()
-        if left <= 0:
-            raise self._deadline_error()
-        wait = 0.0 if limiter is None else limiter.reserve_within(left)
-        if wait is None:  # the slot comes too late; not booked, so nobody queues behind it
-            raise self._deadline_error()
-        return wait
-
     def build(self, http: HTTPClient) -> httpx.Request:
         """The next attempt's request (its timeouts cut to the time the deadline leaves)."""
+        try:
+            return self._build(http)
+        except (UnicodeEncodeError, httpx.InvalidURL) as exc:
+            # The dialects check what they know; this catches what slips past them (a text
+            # UTF-8 cannot encode, a URL over httpx's length limit) before anything is sent.
+            problem = f"{type(exc).__name__}: {exc}"
+        raise InvalidParameterError(f"the request cannot be encoded ({problem})")
+
+    def _build(self, http: HTTPClient) -> httpx.Request:
         now = self.settings.clock()
-        timeout = self.timeout
-        if self.deadline_at is not None:
-            remaining = self.deadline_at - now
-            if remaining <= 0:
-                raise self._deadline_error()
-            timeout = _shrink(timeout, remaining)
+        timeout = self._within_deadline(self.timeout, now)
         self.attempt += 1
         self._attempt_started = now
         spec = self.spec
@@ -264,6 +200,11 @@ class Call:
             timeout=timeout,
         )
 
+    def receive(self, streamed: httpx.Response) -> BodyBuffer:
+        """Where the shell puts the body of a response sent with ``stream=True``."""
+        limit = self.settings.max_response_bytes
+        return BodyBuffer(streamed, limit=limit, redact=self.redact)
+
     def check(self, response: httpx.Response) -> None:
         """Log the attempt; raise the typed error for a non-2xx status."""
         self._log(response.status_code, response)
@@ -276,10 +217,9 @@ class Call:
                 "%s %s -> 404 after an uncertain attempt: deleted", "DELETE", self.spec.path
             )
             return
-        error = read_error(response)
-        if self.redact(error.message) != error.message:
-            error.message = self.redact(error.message)
-            error.args = (error.message,)
+        with masking(self.settings.scrub):  # a body too deep to read is quoted in the error
+            error = read_error(response)
+        self.settings.scrub(error)
         error.retry_after = _retry.parse_retry_after(response.headers)
         verdict = _retry.should_retry_header(response.headers)
         retryable = (
@@ -304,20 +244,22 @@ class Call:
         self._log(None, None, failure=type(exc).__name__)
         cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
         error = cls(self.redact(f"{type(exc).__name__}: {exc}"), retries=self.attempt - 1)
-        # Without a key, a write that may have reached the server must not be sent again.
+        # Without a key, a write that may have reached the server must not be sent again;
+        # a request httpx refused to write would be refused again.
         safe = not self.spec.is_write or self.idempotency_key is not None
-        error.should_retry = safe or isinstance(exc, _NOT_SENT)
+        never_sent = _never_sent(exc)
+        error.should_retry = (safe or never_sent) and not isinstance(exc, httpx.LocalProtocolError)
         self._last_error = error
-        self._maybe_applied = self._maybe_applied or (
-            self.spec.is_write and not isinstance(exc, _NOT_SENT)
-        )
+        self._maybe_applied = self._maybe_applied or (self.spec.is_write and not never_sent)
         return error
 
     def info(self, response: httpx.Response) -> ResponseInfo:
         """What a caller may learn about the call that produced a result."""
+        request_id = request_id_of(response)
         return ResponseInfo(
             status_code=response.status_code,
-            request_id=request_id_of(response),
+            # A header the server chose: it may echo the key, and a ResponseInfo is printed.
+            request_id=None if request_id is None else self.redact(request_id),
             retries=self.attempt - 1,
             elapsed_ms=(self.settings.clock() - self.started) * 1000,
         )
@@ -327,17 +269,6 @@ class Call:
         return self.settings.redact(text)
 
     # -- internals -------------------------------------------------------------------------------
-    def _deadline_error(self) -> APITimeoutError:
-        error = APITimeoutError(
-            f"deadline of {self.deadline_at - self.started:.3f}s exceeded"  # type: ignore[operator]
-            f" after {self.attempt} attempt(s)",
-            retries=max(0, self.attempt - 1),
-        )
-        error.should_retry = False
-        # The failure that used up the time is the interesting part; keep it reachable.
-        error.__cause__ = self._last_error
-        return error
-
     def _log_retry(self, retry_state: tenacity.RetryCallState) -> None:
         if not logger.isEnabledFor(20):
             return
@@ -357,6 +288,8 @@ class Call:
             return
         # Looked up only here: each httpx header lookup scans and decodes every header.
         request_id = None if response is None else request_id_of(response)
+        if request_id is not None:
+            request_id = self.redact(request_id)  # a header the server chose: it may echo the key
         elapsed = (self.settings.clock() - self._attempt_started) * 1000
         logger.info(
             "%s %s -> %s attempt=%d elapsed_ms=%.1f request_id=%s",
@@ -376,9 +309,12 @@ class Call:
 
 class _FirstAttempt(AbstractContextManager[None]):
     """Keeps a retryable failure of the first attempt for tenacity; anything else propagates,
-    as tenacity would re-raise it."""
+    as tenacity would re-raise it, with the key masked in its chain (see ``attempts``)."""
 
     failure: BaseException | None = None
+
+    def __init__(self, scrub: Callable[[BaseException], None]) -> None:
+        self._scrub = scrub
 
     def __exit__(
         self,
@@ -386,7 +322,11 @@ class _FirstAttempt(AbstractContextManager[None]):
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> bool:
-        if exc is None or not _retry.is_retryable(exc):
+        if exc is None:
+            return False
+        if not _retry.is_retryable(exc):
+            if isinstance(exc, CustomersError):
+                self._scrub(exc)
             return False
         self.failure = exc
         return True
@@ -394,15 +334,3 @@ class _FirstAttempt(AbstractContextManager[None]):
 
 def _given(value: Any, default: Any) -> Any:
     return default if isinstance(value, NotGiven) else value
-
-
-def _shrink(timeout: httpx.Timeout, remaining: float) -> httpx.Timeout:
-    def cap(value: float | None) -> float:
-        return remaining if value is None else min(value, remaining)
-
-    return httpx.Timeout(
-        connect=cap(timeout.connect),
-        read=cap(timeout.read),
-        write=cap(timeout.write),
-        pool=cap(timeout.pool),
-    )

@@ -49,11 +49,28 @@ class CustomersClient(BaseClient[httpx.Client]):
                 _retry.sleep(call.slot_wait())
                 request = call.build(self._http)
                 try:
-                    response = self._http.send(request)
+                    response = self._receive(call, request)
                 except httpx.RequestError as exc:
                     raise call.failed(exc) from exc
+                if response.status_code == 429:  # the whole budget waits, not this call only
+                    call.pause_budget(response)
                 call.check(response)
         return response, call.info(response)
+
+    def _receive(self, call: Call, request: httpx.Request) -> httpx.Response:
+        # Streamed, so the body is counted against the cap as it arrives; closing it
+        # early (over the cap) drops the connection instead of pooling it half-read.
+        streamed = self._http.send(request, stream=True)
+        try:
+            body = call.receive(streamed)
+            if body.read_whole:  # counted as httpx reads it
+                streamed.read()
+            else:  # compressed: counted as it is decoded
+                for chunk in streamed.iter_bytes():
+                    body.add(chunk)
+        finally:
+            streamed.close()
+        return body.response()
 
     def _fetch_page(
         self, query: Query, options: RequestOptions, concurrency: int
@@ -103,6 +120,22 @@ class CustomersClient(BaseClient[httpx.Client]):
         dialect's later pages that many at a time (results stay in order) and, on the cursor
         dialects, prefetches the next page while the current one is consumed.
 
+        Args:
+            limit: Customers per page (Stripe and offset: 1 to 100; cursor: 1 to 1000);
+                default: the server's.
+            starting_after: Start after this customer id (Stripe, cursor).
+            ending_before: Walk backward from this customer id (Stripe, cursor).
+            email: Only the customers with exactly this email (Stripe).
+            created: Only the customers created at a time, or within bounds (Stripe).
+            filters: Only the customers a filter matches (cursor): built with
+                :func:`where`, or a raw dict of the same shape.
+            offset: How many customers to skip (offset).
+            include_subscriptions: Include each customer's subscriptions (offset).
+            concurrency: Pages fetched at a time while walking (see above).
+
+        Returns:
+            The first page; iterate it to walk every customer, page by page.
+
         Example:
             >>> page = client.list(limit=100, created={"gte": 1_700_000_000})  # doctest: +SKIP
             >>> [c.email for c in page.data][:2]  # doctest: +SKIP
@@ -132,6 +165,13 @@ class CustomersClient(BaseClient[httpx.Client]):
     ) -> Page[Customer]:
         """Search customers with Stripe's search syntax (Stripe dialect only).
 
+        Args:
+            query: A query in Stripe's search syntax, e.g. ``email~'example.com'``.
+            limit: Results per page, 1 to 100; default: the server's.
+
+        Returns:
+            The first page of results; iterate it to walk them all.
+
         Example:
             >>> query = "email~'example.com' AND metadata['tier']:'gold'"
             >>> for c in client.search(query):  # doctest: +SKIP
@@ -149,6 +189,12 @@ class CustomersClient(BaseClient[httpx.Client]):
         deadline: float | NotGiven | None = NOT_GIVEN,
     ) -> Customer:
         """One customer by id (a deleted Stripe customer comes back with ``deleted=True``).
+
+        Args:
+            customer_id: The customer's id.
+
+        Returns:
+            The customer.
 
         Example:
             >>> client.get("cus_123").email  # doctest: +SKIP
@@ -170,6 +216,15 @@ class CustomersClient(BaseClient[httpx.Client]):
         deadline: float | NotGiven | None = NOT_GIVEN,
     ) -> Customer:
         """Create a customer. Retries reuse one idempotency key, so it is created once.
+
+        Args:
+            email: The customer's email address.
+            name: The customer's full name.
+            phone: The customer's phone number.
+            metadata: Your key-value pairs to store with the customer.
+
+        Returns:
+            The new customer, with the id the server gave it.
 
         Example:
             >>> client.create(email="ada@example.com").id  # doctest: +SKIP
@@ -194,6 +249,17 @@ class CustomersClient(BaseClient[httpx.Client]):
     ) -> Customer:
         """Change the fields given; an omitted field is left as is, ``None`` clears it.
 
+        Args:
+            customer_id: The customer to change.
+            email: The new email address.
+            name: The new full name.
+            phone: The new phone number.
+            metadata: Keys to set; the others are kept or dropped as the server does it
+                (Stripe and the sandbox keep them).
+
+        Returns:
+            The customer as it is now.
+
         Example:
             >>> client.update("cus_123", name="Ada L.", phone=None).phone is None  # doctest: +SKIP
             True
@@ -214,6 +280,12 @@ class CustomersClient(BaseClient[httpx.Client]):
         deadline: float | NotGiven | None = NOT_GIVEN,
     ) -> Customer:
         """Delete a customer; returns it with ``deleted=True``.
+
+        Args:
+            customer_id: The customer to delete.
+
+        Returns:
+            The deleted customer, with ``deleted=True``.
 
         Example:
             >>> client.delete("cus_123").deleted  # doctest: +SKIP

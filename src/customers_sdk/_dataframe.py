@@ -85,6 +85,15 @@ def to_dicts(customers: Customer | Iterable[Customer]) -> list[dict[str, Any]]:
     Iterating a page walks every page, so ``to_dicts(page)`` exports all customers;
     ``page.to_dicts()`` exports just that page.
 
+    Args:
+        customers: A customer, or any iterable of them (a page walks every page).
+
+    Returns:
+        One dict per customer, as :meth:`Customer.to_dict` makes it.
+
+    Raises:
+        TypeError: ``customers`` is not a customer or a sync iterable of them.
+
     Example:
         >>> import json
         >>> from customers_sdk import Customer, to_dicts
@@ -154,6 +163,17 @@ def to_dataframe(
 
     Iterating a page walks every page, so ``to_dataframe(client.list(limit=100))`` loads all
     customers; ``page.to_dataframe()`` loads just that page. Needs the ``pandas`` extra.
+
+    Args:
+        customers: A customer, or any iterable of them (a page walks every page).
+        flatten_subscriptions: One row per subscription instead of one per customer.
+
+    Returns:
+        The DataFrame.
+
+    Raises:
+        ImportError: pandas is not installed (``pip install ".[pandas]"``).
+        TypeError: ``customers`` is not a customer or a sync iterable of them.
 
     Example:
         >>> from customers_sdk import to_dataframe

@@ -20,8 +20,11 @@ class OffsetCustomer(Customer):
     """
 
     first_name: str | None = _aliases("first_name", "firstName")
+    """Given name."""
     last_name: str | None = _aliases("last_name", "lastName")
+    """Family name."""
     stripe_customer_id: str | None = _aliases("stripe_customer_id", "stripeCustomerId")
+    """The matching Stripe customer's id, where the API links one."""
 
     def _derive(self) -> None:
         super()._derive()
@@ -41,3 +44,4 @@ class CursorCustomer(Customer):
     """
 
     live: bool | None = None
+    """True for a live-mode customer, False for a test one; None when not sent."""

@@ -46,6 +46,9 @@ __all__ = [
 class CustomersError(Exception):
     """Base class of every error raised by customers-sdk.
 
+    Attributes:
+        message: What went wrong, in words (``str(exc)`` may add details such as the status).
+
     Example:
         >>> from customers_sdk import CustomersError, NotFoundError
         >>> issubclass(NotFoundError, CustomersError)
@@ -65,6 +68,9 @@ class CustomersError(Exception):
 class InvalidParameterError(CustomersError, ValueError):
     """An argument is wrong; raised before anything is sent.
 
+    Attributes:
+        param: The name of the offending parameter (``"limit"``), or None.
+
     Example:
         >>> from customers_sdk import CustomersClient, InvalidParameterError
         >>> client = CustomersClient.stripe(api_key="sk_test_x")
@@ -82,6 +88,10 @@ class InvalidParameterError(CustomersError, ValueError):
 
 class UnsupportedOperationError(CustomersError):
     """The client's dialect has no such operation (e.g. ``search`` on the offset dialect).
+
+    Attributes:
+        operation: The operation called (``"get"``).
+        dialect: The client's dialect (``"offset"``).
 
     Example:
         >>> from customers_sdk import CustomersClient, UnsupportedOperationError
@@ -102,8 +112,10 @@ class UnsupportedOperationError(CustomersError):
 class APIConnectionError(CustomersError):
     """No usable HTTP response: connection refused or reset, DNS, TLS, a truncated body.
 
-    ``retries`` is how many retries were made before giving up; ``request_id`` is always
-    ``None`` (no response came back) and is there so every error can be read the same way.
+    Attributes:
+        retries: How many retries were made before giving up.
+        request_id: Always None (no response came back); there so every error reads the same.
+        should_retry: Whether another attempt could succeed and do no harm (set by the SDK).
 
     Example:
         >>> from customers_sdk import APIConnectionError, APITimeoutError
@@ -135,7 +147,13 @@ class ResponseValidationError(CustomersError):
     """The server's response is not what the dialect promises.
 
     HTML from a proxy, truncated JSON, a missing field: never a bare ``KeyError`` or
-    ``JSONDecodeError``. ``excerpt`` holds the first few hundred characters of the body.
+    ``JSONDecodeError``.
+
+    Attributes:
+        status_code: The HTTP status of the response, or None when there was none.
+        excerpt: The first few hundred characters of the body.
+        problem: What is wrong with the body (the message without the status and excerpt).
+        request_id: The server's request id, when it sent one.
 
     Example:
         >>> err = ResponseValidationError("not JSON", status_code=200, excerpt="<html>")
@@ -151,19 +169,39 @@ class ResponseValidationError(CustomersError):
         excerpt: str = "",
         request_id: str | None = None,
     ) -> None:
-        detail = f"{message} (status {status_code}, body starts {excerpt!r})"
-        super().__init__(detail)
+        super().__init__(self.detail(message, status_code, excerpt))
+        self.problem = message
         self.status_code = status_code
         self.excerpt = excerpt
         self.request_id = request_id
+
+    @staticmethod
+    def detail(problem: str, status_code: int | None, excerpt: str) -> str:
+        """The message: the problem, the status and the excerpt (quoted).
+
+        Args:
+            problem: What is wrong with the body.
+            status_code: The response's HTTP status, if any.
+            excerpt: The start of the body.
+
+        Returns:
+            ``"<problem> (status <status_code>, body starts '<excerpt>')"``.
+        """
+        return f"{problem} (status {status_code}, body starts {excerpt!r})"
 
 
 class APIError(CustomersError):
     """The server answered with an error status.
 
-    Carries what the server said: ``status_code``, ``message``, ``request_id``, ``code``,
-    ``param``, the parsed ``body``, the ``retry_after`` it asked for (seconds), and how many
-    ``retries`` the SDK made before giving up.
+    Attributes:
+        status_code: The HTTP status (``404``).
+        request_id: The server's request id (Stripe's ``Request-Id`` header), if it sent one.
+        code: The server's error code (``"resource_missing"``), or None when it sent none.
+        param: The parameter the server blamed, if it named one.
+        body: The parsed error body (usually a dict), or None.
+        retry_after: The wait the server asked for, in seconds (``Retry-After``), if any.
+        should_retry: Whether the SDK judged the error worth retrying (None: not judged).
+        retries: How many retries the SDK made before giving up.
 
     Example:
         >>> from customers_sdk import APIError, NotFoundError

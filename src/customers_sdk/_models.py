@@ -14,7 +14,7 @@ where pydantic-core cannot do the work.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timezone
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -125,6 +125,12 @@ def _aliases(*names: str) -> Any:
 
 
 UTCDateTime = Annotated[datetime, _UTC]
+"""A ``datetime``, always timezone-aware in UTC, whatever the wire sent.
+
+ISO 8601 with any offset is converted to UTC, and without one is read as UTC; a number is epoch
+seconds, or milliseconds where the dialect sends them (never guessed from its size). The
+``tzinfo`` is UTC but not always the object ``timezone.utc``: compare with ``==``, not ``is``.
+"""
 
 
 class _Model(BaseModel):
@@ -149,6 +155,11 @@ class _Model(BaseModel):
         """Fields the server sent that the model does not declare."""
         return dict(self.__pydantic_extra__ or {})
 
+    def _beyond(self, names: Collection[str]) -> dict[str, Any]:
+        # What a table of `names` would lose: the other fields the wire set (a dialect's
+        # own, under their Python names) and the extras, as JSON values.
+        return self.model_dump(mode="json", exclude=set(names), exclude_unset=True)
+
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
         from ._display import model_repr_args
 
@@ -164,13 +175,21 @@ class SubscriptionStatus(str, Enum):
     """
 
     ACTIVE = "active"
+    """Paid up and running."""
     TRIALING = "trialing"
+    """In a free trial; counts as active."""
     PAST_DUE = "past_due"
+    """A payment failed; the provider is retrying it."""
     CANCELED = "canceled"
+    """Ended; it will not renew."""
     UNPAID = "unpaid"
+    """Payment retries are exhausted; the subscription is kept but not served."""
     INCOMPLETE = "incomplete"
+    """The first payment has not succeeded yet."""
     INCOMPLETE_EXPIRED = "incomplete_expired"
+    """The first payment never succeeded and the window to pay closed."""
     PAUSED = "paused"
+    """Paused (e.g. a trial ended without a payment method)."""
 
     def __str__(self) -> str:
         return self.value
@@ -183,7 +202,7 @@ ACTIVE_STATUSES = frozenset({SubscriptionStatus.ACTIVE.value, SubscriptionStatus
 
 
 class Plan(_Model):
-    """A subscription's plan (seed 002's plan object; Stripe's price/plan are mapped onto it:
+    """A subscription's plan (the offset API's plan object; Stripe's price/plan map onto it:
     ``interval_count`` and ``product`` (its id) come from Stripe's).
 
     Example:
@@ -192,12 +211,19 @@ class Plan(_Model):
     """
 
     stripe_price_id: str | None = _aliases("stripe_price_id", "stripePriceId")
+    """The Stripe price behind the plan (``price_...``), when the server says."""
     name: str | None = None
+    """The plan's display name, e.g. ``"Pro"``."""
     amount: int | None = None
+    """The price per interval in the currency's smallest unit (cents for ``usd``)."""
     currency: str | None = None
+    """Three-letter ISO currency code, lowercase (``"usd"``)."""
     interval: str | None = None
+    """How often the plan bills: ``"month"``, ``"year"``..."""
     interval_count: int | None = _aliases("interval_count", "intervalCount")
+    """How many ``interval`` units between bills (``3`` with ``"month"``: quarterly)."""
     product: str | None = None
+    """The id of the product the plan sells (Stripe's ``prod_...``), when the server says."""
 
 
 class Subscription(_Model):
@@ -212,12 +238,17 @@ class Subscription(_Model):
     """
 
     id: str
+    """The subscription's id (``sub_...`` on Stripe)."""
     status: Annotated[SubscriptionStatus | str, Field(union_mode="left_to_right")] | None = None
+    """A :class:`SubscriptionStatus`, or the server's string when the SDK does not know it."""
     current_period_start: UTCDateTime | None = _aliases(
         "current_period_start", "currentPeriodStart"
     )
+    """When the current billing period started (aware UTC)."""
     current_period_end: UTCDateTime | None = _aliases("current_period_end", "currentPeriodEnd")
+    """When the current billing period ends (aware UTC)."""
     plan: Plan | None = None
+    """What the subscription is to, when the server includes it."""
 
     @property
     def is_active(self) -> bool:
@@ -249,17 +280,30 @@ class Customer(_Model):
 
     # Aliases are the wire names: offset's camelCase, Stripe's `created`.
     id: Annotated[str, Strict()]
+    """The customer's id (``cus_...`` on Stripe); what ``get``, ``update`` and ``delete`` take."""
     email: str | None = None
+    """The customer's email address."""
     name: str | None = None
+    """Full name; on the offset API, ``first_name`` and ``last_name`` joined when it sends none."""
     phone: str | None = None
+    """The customer's phone number, as the server stores it."""
     metadata: Annotated[dict[str, str], _NullAsEmpty] = Field(default_factory=dict)
+    """Your own key-value pairs; always a dict (``{}`` when the server has none or sends null)."""
     created_at: UTCDateTime | None = _aliases("created_at", "createdAt", "created")
+    """When the customer was created (aware UTC); Stripe's ``created``, the offset API's
+    ``createdAt``."""
     updated_at: UTCDateTime | None = _aliases("updated_at", "updatedAt")
+    """When the customer last changed (aware UTC), on APIs that say; Stripe does not."""
     subscriptions: _Subscriptions | None = None
+    """The customer's subscriptions, when the response includes them (the offset API with
+    ``include_subscriptions=True``; Stripe when they are expanded); None otherwise."""
     has_active_subscription: bool | None = _aliases(
         "has_active_subscription", "hasActiveSubscription"
     )
+    """True if any subscription is active or trialing: sent by the offset API, derived from
+    ``subscriptions`` elsewhere; None when neither is known."""
     deleted: bool = False
+    """True on the object ``delete()`` returns (and on a deleted Stripe customer)."""
 
     @field_validator("subscriptions", mode="before")
     @classmethod
@@ -292,6 +336,9 @@ class Customer(_Model):
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict (datetimes as ISO 8601 strings), extras included.
 
+        Returns:
+            The customer's fields under their Python names, then any extra fields.
+
         Example:
             >>> Customer(id="cus_1", created_at=0).to_dict()["created_at"]
             '1970-01-01T00:00:00Z'
@@ -308,6 +355,10 @@ class Pagination(_Model):
     """
 
     total: int
+    """How many customers the list holds in all, at the time of this page."""
     limit: int
+    """The page size the server applied."""
     offset: int
+    """How many customers come before this page."""
     has_more: bool = Field(validation_alias=AliasChoices("has_more", "hasMore"))
+    """True when customers follow this page (the wire's ``hasMore``)."""

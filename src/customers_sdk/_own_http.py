@@ -1,14 +1,10 @@
 """The httpx clients the SDK builds for itself, when the caller passes no ``http_client``.
 
-They are httpx's own clients with httpx's defaults (environment proxies and certificates
-included), minus costs an API client pays on every response for nothing:
-
-- Cookies: httpx hands every response to ``http.cookiejar``, which builds a urllib request
-  view of it to look for ``Set-Cookie``; an API's responses almost never have one (~35 µs a
-  response here, a few percent of a ``get``). :class:`_ResponseCookies` looks at the headers
-  first; a response that does set cookies is stored exactly as httpx would store it.
-- On asyncio, anyio's detours in httpcore's sockets and locks (``_asyncio_net``,
-  ``_asyncio_pool``).
+They are httpx's own clients, unmodified, with the SDK's timeouts and connection limits and no
+redirects followed (an API that redirects a write is misconfigured, not to be obeyed).
+Everything else is httpx's default: environment proxies, certificates, cookies, HTTP/1.1.
+The SDK touches no private part of httpx or httpcore (``tests/unit/test_no_private_access.py``
+checks), so an httpx upgrade cannot silently change what these clients do.
 
 A client passed in with ``http_client=`` is never changed.
 """
@@ -19,18 +15,12 @@ from typing import TypeVar
 
 import httpx
 
-__all__ = ["new_http_client"]
+__all__ = ["DEFAULT_LIMITS", "new_http_client"]
 
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 
-
-class _ResponseCookies(httpx.Cookies):
-    """httpx's cookie jar, which skips responses that set no cookie."""
-
-    def extract_cookies(self, response: httpx.Response) -> None:
-        # Set-Cookie2 is ignored by http.cookiejar's default policy; httpx uses that policy.
-        if "set-cookie" in response.headers:
-            super().extract_cookies(response)
+DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+"""httpx's defaults, written out so that both transports (httpx's and aiohttp's) get the same."""
 
 
 def new_http_client(kind: type[HttpT], timeout: httpx.Timeout) -> HttpT:
@@ -38,19 +28,7 @@ def new_http_client(kind: type[HttpT], timeout: httpx.Timeout) -> HttpT:
 
     Example:
         >>> client = new_http_client(httpx.Client, httpx.Timeout(5.0))
-        >>> client.follow_redirects, type(client.cookies).__name__
-        (False, '_ResponseCookies')
+        >>> type(client) is httpx.Client, client.follow_redirects
+        (True, False)
     """
-    client = kind(timeout=timeout, follow_redirects=False)
-    # httpx's `cookies` setter copies into a plain jar, so the private attribute is the only
-    # way in; if httpx ever stores its jar differently, the client keeps its own.
-    jar = getattr(client, "_cookies", None)
-    if type(jar) is httpx.Cookies:
-        client._cookies = _ResponseCookies(jar.jar)
-    if isinstance(client, httpx.AsyncClient):
-        # Imported here: httpcore (and with it anyio) loads with the first async client, not
-        # with `import customers_sdk`.
-        from ._asyncio_pool import use_asyncio
-
-        use_asyncio(client)
-    return client
+    return kind(timeout=timeout, limits=DEFAULT_LIMITS, follow_redirects=False)

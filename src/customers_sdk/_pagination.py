@@ -4,21 +4,27 @@ the dialect; :class:`Page` and :class:`AsyncPage` only fetch it.
 Iterating a page walks every item of every later page, lazily. A list started with
 ``ending_before`` walks backward, yielding items in the order of the walk (nearest the cursor
 first), as stripe-python does. Offset pages can fetch the pages ahead concurrently, because the
-first page's ``total`` says exactly which offsets exist.
+first page's ``total`` says which offsets exist; the plan is drawn only as far as the window of
+requests in flight, and the first page that says it is the last ends the walk, so a lying
+``total`` costs at most a window of requests. A page holding more or fewer than ``limit``
+items ends the plan (the rest is walked one page at a time), so a concurrent walk yields
+exactly what a sequential one does. Every next query comes from ``Dialect.follow``, which
+raises when a page would not move the walk on. The plan is drawn here; ``_fetch_ahead`` holds
+the engines that fetch it (threads, asyncio tasks, a trio task group).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._dialects import PageContent
+from ._errors import ResponseValidationError
+from ._fetch_ahead import afetch_batches, afetch_window, fetch_window, running_asyncio
 from ._request import ListQuery, Query
 from ._types import ResponseInfo
 
@@ -42,7 +48,15 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
     """Everything about a page that does no I/O. Getting another page takes two steps:
     ``send`` makes the request (the sync client returns its :data:`Exchange`, the async one
     an awaitable of it) and ``read`` builds the page from it. Concurrent walks hold a request
-    slot for the first step only: models are built after the slot is free again."""
+    slot for the first step only: models are built after the slot is free again.
+
+    Attributes:
+        data: This page's items, in the order the server sent them.
+        has_more: Whether the server has more items after this page.
+        pagination: The offset API's pagination block (``total``...); None elsewhere.
+        response_info: Request id, status, retries and time of this page's request.
+        query: The parameters this page was fetched with.
+    """
 
     def __init__(
         self,
@@ -64,33 +78,62 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
         self._concurrency = concurrency
         self._send = send
         self._read = read
+        # Brent's cycle check over the walk's queries: (the query compared against, the steps
+        # before it moves to a later one, the steps taken); see _followed_by.
+        self._lap: tuple[Query | None, int, int] = (query, 1, 0)
 
     @property
     def next_page_query(self) -> Query | None:
         """The query the next page will be fetched with (``None``: this is the last page)."""
         return self._next_query
 
+    def _followed_by(self, page: PageT) -> PageT:
+        """``page``, read after this one, unless its next query returns to an earlier page's
+        (A, B, A, …): the dialect sees one page, this sees the walk, in constant memory."""
+        seen, power, steps = self._lap
+        after: _BasePage[ItemT, SentT, PageT] = page  # type: ignore[assignment]
+        if after._next_query is not None and after._next_query == seen:
+            info = after.response_info
+            assert info is not None  # every page read from a response has it
+            raise ResponseValidationError(
+                "the next page would be asked for with an earlier page's cursor: the walk "
+                "would not advance",
+                status_code=info.status_code,
+                request_id=info.request_id,
+            )
+        steps += 1
+        after._lap = (after._next_query, power * 2, 0) if steps == power else (seen, power, steps)
+        return page
+
     def _in_walk_order(self) -> list[ItemT]:
         if isinstance(self.query, ListQuery) and self.query.backward:
             return self.data[::-1]
         return self.data
 
-    def _offsets_ahead(self) -> list[Query]:
-        """With offset pagination, every remaining page's query, known from ``total``."""
+    def _offsets_ahead(self) -> Iterator[Query] | None:
+        """With offset pagination and concurrency, the remaining pages' queries up to ``total``,
+        each made only when the walk draws it (``None``: nothing to plan)."""
         pagination, query = self.pagination, self._next_query
         if self._concurrency <= 1 or pagination is None or not isinstance(query, ListQuery):
-            return []
+            return None
         step = max(1, pagination.limit)
-        start = query.offset or 0
-        return [replace(query, offset=offset) for offset in range(start, pagination.total, step)]
+        offsets = range(query.offset or 0, pagination.total, step)
+        return (replace(query, offset=offset) for offset in offsets)
 
-    @property
-    def _window(self) -> int:
-        # Twice the fetches in flight: when any of them finishes (not only the one the caller
-        # waits for) the next starts at once, so a slow page never leaves a slot idle; and the
-        # caller is never more than this many pages behind. Measured: ~20% faster than a
-        # window of exactly `concurrency` against a server whose replies come back out of order.
-        return 2 * self._concurrency
+    def _planned_right(self, page: _BasePage[ItemT, SentT, PageT]) -> bool:
+        """Whether ``page``, fetched from the plan, is the page after this one: the plan
+        assumes every page holds exactly ``limit`` items, so one holding fewer (or more) yet
+        saying more follow would make the next planned offset skip (or repeat) customers.
+
+        The walk then drops what the plan fetched ahead (one window of requests at most) and
+        goes on one page at a time from this page's own next query, exactly as a sequential
+        walk does: both yield the same customers in the same order, whatever the server sends.
+        Not an error, since a short page is legal (a customer deleted mid-walk, a server capping
+        ``limit``); not a new plan either, since a server whose pages do not hold ``limit``
+        items has shown that offsets ``limit`` apart cannot be trusted, and re-planning after
+        each such page would waste a window of requests every time.
+        """
+        return page.query == self._next_query
 
     @property
     def _prefetches(self) -> bool:
@@ -109,6 +152,9 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
     def to_dicts(self) -> list[dict[str, Any]]:
         """This page's items as JSON-serialisable dicts (``to_dicts(page)`` walks all pages).
 
+        Returns:
+            One dict per item, as :meth:`Customer.to_dict` makes it.
+
         Example:
             >>> json.dumps(client.list(limit=10).to_dicts())  # doctest: +SKIP
         """
@@ -121,26 +167,18 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
 
         Needs the ``pandas`` extra; see :func:`customers_sdk.to_dataframe` for the columns.
 
+        Args:
+            flatten_subscriptions: One row per subscription instead of one per customer.
+
+        Returns:
+            The DataFrame.
+
         Example:
             >>> client.list(limit=10).to_dataframe()[["id", "email"]]  # doctest: +SKIP
         """
         from ._dataframe import to_dataframe
 
         return to_dataframe(self.data, flatten_subscriptions=flatten_subscriptions)  # type: ignore[arg-type]
-
-
-def _running_asyncio() -> bool:
-    # Prefetching uses an asyncio task; under trio the walk is simply sequential.
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
-def _batches(queries: list[Query], size: int) -> Iterator[list[Query]]:
-    for start in range(0, len(queries), size):
-        yield queries[start : start + size]
 
 
 class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
@@ -157,14 +195,20 @@ class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
     def next_page(self) -> Page[ItemT] | None:
         """Fetch the page after this one; ``None`` (and no request) if this is the last.
 
+        Returns:
+            The next page, or None.
+
         Example:
             >>> second = client.list(limit=10).next_page()  # doctest: +SKIP
         """
         query = self._next_query
-        return None if query is None else self._read(query, self._send(query))
+        return None if query is None else self._followed_by(self._read(query, self._send(query)))
 
     def iter_pages(self) -> Iterator[Page[ItemT]]:
         """This page, then each following page, fetched as you go.
+
+        Yields:
+            Each page, this one first.
 
         Example:
             >>> for page in client.list(limit=100).iter_pages():  # doctest: +SKIP
@@ -176,35 +220,17 @@ class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
         yield self
         last: Page[ItemT] = self
         planned = self._offsets_ahead()
-        if planned:
-            yield from self._fetch_window(planned)
-            return
-        while (following := last.next_page()) is not None:
-            yield following
-            last = following
-
-    def _fetch_window(self, queries: list[Query]) -> Iterator[Page[ItemT]]:
-        # The pool makes `concurrency` requests at a time; the window queues up to twice that,
-        # so a finished request is followed at once by the next (see _window). Pages are read
-        # here, in order, so a worker never holds its slot while models are built.
-        planned = iter(queries)
-        last: Page[ItemT] = self
-        with ThreadPoolExecutor(self._concurrency, "customers-sdk-page") as pool:
-            window = deque((q, pool.submit(self._send, q)) for q in islice(planned, self._window))
-            try:
-                while window:
-                    query, sent = window.popleft()
-                    exchange = sent.result()
-                    if (queued := next(planned, None)) is not None:
-                        window.append((queued, pool.submit(self._send, queued)))
-                    last = self._read(query, exchange)
-                    yield last
+        if planned is not None:
+            window = fetch_window(self._send, self._read, self._concurrency, planned)
+            with contextlib.closing(window):
+                for page in window:
+                    if not last._planned_right(page):
+                        break
+                    yield page
+                    last = page
                     if last.next_page_query is None:
                         return
-            finally:
-                for _, future in window:
-                    future.cancel()  # a no-op once running; the pool's exit then waits for it
-        # The total grew while we walked: carry on one page at a time.
+        # The total grew while we walked, or the plan went wrong: carry on one page at a time.
         while (following := last.next_page()) is not None:
             yield following
             last = following
@@ -240,20 +266,29 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
     async def next_page(self) -> AsyncPage[ItemT] | None:
         """Fetch the page after this one; ``None`` (and no request) if this is the last.
 
+        Returns:
+            The next page, or None.
+
         Example:
             >>> second = await (await client.list(limit=10)).next_page()  # doctest: +SKIP
         """
         query = self._next_query
-        return None if query is None else self._read(query, await self._send(query))
+        if query is None:
+            return None
+        return self._followed_by(self._read(query, await self._send(query)))
 
     async def iter_pages(self) -> AsyncGenerator[AsyncPage[ItemT], None]:
         """This page, then each following page, fetched as you go.
+
+        Yields:
+            Each page, this one first.
 
         Example:
             >>> async for page in (await client.list()).iter_pages():  # doctest: +SKIP
             ...     print(len(page.data))
         """
-        if self._prefetches and _running_asyncio():
+        # Prefetching uses an asyncio task; under trio the walk is simply sequential.
+        if self._prefetches and running_asyncio():
             # Nested async generators are closed explicitly, so a caller who breaks out tears
             # the whole walk down (prefetch included) in one step, not one GC pass per level.
             async with contextlib.aclosing(self._walk_prefetching()) as walk:
@@ -263,18 +298,17 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
         yield self
         last: AsyncPage[ItemT] = self
         planned = self._offsets_ahead()
-        if planned and _running_asyncio():
-            async with contextlib.aclosing(self._fetch_window(planned)) as window:
-                async for last in window:
-                    yield last
+        if planned is not None:
+            ahead = afetch_window if running_asyncio() else afetch_batches
+            window = ahead(self._send, self._read, self._concurrency, planned)
+            async with contextlib.aclosing(window):
+                async for page in window:
+                    if not last._planned_right(page):
+                        break
+                    yield page
+                    last = page
                     if last.next_page_query is None:
                         return
-            planned = []
-        for batch in _batches(planned, self._concurrency):
-            for last in await self._fetch_all(batch):
-                yield last
-                if last.next_page_query is None:
-                    return
         while (following := await last.next_page()) is not None:
             yield following
             last = following
@@ -293,54 +327,6 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
                     await ahead
                 raise
             page = await ahead
-
-    async def _fetch_window(self, queries: list[Query]) -> AsyncGenerator[AsyncPage[ItemT], None]:
-        # asyncio: a window of tasks, `concurrency` of them requesting at a time (see
-        # _window), while the caller works through a page. A task holds its slot for the
-        # request only; pages are read here, in order, so the next request is out while models
-        # are built. Whoever stops the walk (break, aclose, cancellation) lands in
-        # ``finally``, which cancels and awaits every task still out.
-        slots = asyncio.Semaphore(self._concurrency)
-
-        async def send(query: Query) -> Exchange:
-            async with slots:
-                return await self._send(query)
-
-        planned = iter(queries)
-        window = deque(
-            (query, asyncio.ensure_future(send(query))) for query in islice(planned, self._window)
-        )
-        try:
-            while window:
-                # Shielded: a cancelled walk must not cancel this request by itself first, or
-                # its freed slot would start a queued one; ``finally`` cancels all, queued first.
-                query, sent = window[0]
-                exchange = await asyncio.shield(sent)
-                window.popleft()
-                if (queued := next(planned, None)) is not None:
-                    window.append((queued, asyncio.ensure_future(send(queued))))
-                yield self._read(query, exchange)
-        finally:
-            for _, task in reversed(window):
-                task.cancel()
-            for _, task in window:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
-
-    async def _fetch_all(self, queries: list[Query]) -> list[AsyncPage[ItemT]]:
-        # trio: a task group per batch, closed before anything is yielded: a caller who stops
-        # iterating (or is cancelled) never leaves requests running in the background.
-        results: list[AsyncPage[ItemT] | None] = [None] * len(queries)
-
-        async def fetch_one(index: int, query: Query) -> None:
-            results[index] = self._read(query, await self._send(query))
-
-        import anyio  # comes with httpx; loaded only by async callers
-
-        async with anyio.create_task_group() as group:
-            for index, query in enumerate(queries):
-                group.start_soon(fetch_one, index, query)
-        return [page for page in results if page is not None]
 
     def __aiter__(self) -> AsyncGenerator[ItemT, None]:
         return _walk_items(self)

@@ -9,8 +9,17 @@ from typing import Any
 from urllib.parse import quote
 
 from ._errors import InvalidParameterError
+from ._inputs import check_text
 
-__all__ = ["ListQuery", "Query", "RequestSpec", "SearchQuery", "check_id", "id_segment"]
+__all__ = [
+    "MAX_ID_LENGTH",
+    "ListQuery",
+    "Query",
+    "RequestSpec",
+    "SearchQuery",
+    "check_id",
+    "id_segment",
+]
 
 Params = tuple[tuple[str, str], ...]
 
@@ -31,6 +40,9 @@ class RequestSpec:
 
 
 CreatedFilter = int | datetime | Mapping[str, int | datetime]
+"""What Stripe's ``list(created=...)`` takes: one creation time, or bounds keyed ``gt``,
+``gte``, ``lt``, ``lte`` (``{"gte": 1_700_000_000}``). A time is epoch seconds or an aware
+``datetime``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +50,16 @@ class ListQuery:
     """The validated parameters of a ``list()`` call; the next page is a copy with a new cursor.
 
     ``None`` means "not given": the server's default applies. ``filters`` is already checked.
+
+    Attributes:
+        limit: The page size asked for.
+        starting_after: Fetch the items after this id (forward cursor).
+        ending_before: Fetch the items before this id (backward cursor).
+        email: Stripe's exact-email filter.
+        created: Stripe's creation-time filter.
+        filters: The cursor API's filter document, as a plain dict.
+        offset: The offset API's number of customers to skip.
+        include_subscriptions: Whether the offset API includes subscriptions.
     """
 
     limit: int | None = None
@@ -51,12 +73,19 @@ class ListQuery:
 
     @property
     def backward(self) -> bool:
+        """True when the walk goes backward: the list started with ``ending_before``."""
         return self.ending_before is not None
 
 
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
-    """The parameters of a ``search()`` call; ``page`` is the server's opaque next-page token."""
+    """The parameters of a ``search()`` call; ``page`` is the server's opaque next-page token.
+
+    Attributes:
+        query: The search query, in Stripe's search syntax.
+        limit: The page size asked for.
+        page: The previous response's ``next_page`` token (None: the first page).
+    """
 
     query: str
     limit: int | None = None
@@ -64,20 +93,32 @@ class SearchQuery:
 
 
 Query = ListQuery | SearchQuery
+"""The frozen parameters of one page's request: a :class:`ListQuery` or a :class:`SearchQuery`."""
+
+
+MAX_ID_LENGTH = 255
+"""The longest id (or cursor) the SDK sends: Stripe's ids are at most 255 characters, and a
+longer one is a mistake (a whole document pasted as an id) that would only fail later."""
 
 
 def check_id(value: object, param: str = "customer_id") -> str:
-    """An id must be a non-empty string without surrounding whitespace."""
+    """An id must be a non-empty string without surrounding whitespace, at most
+    :data:`MAX_ID_LENGTH` characters, that UTF-8 can encode."""
     if not isinstance(value, str):
         raise InvalidParameterError(
             f"{param} must be a string, got {type(value).__name__}", param=param
+        )
+    if len(value) > MAX_ID_LENGTH:
+        raise InvalidParameterError(
+            f"{param} is {len(value)} characters long; ids are at most {MAX_ID_LENGTH}",
+            param=param,
         )
     if not value or value.strip() != value:
         raise InvalidParameterError(
             f"{param} must be a non-empty string without surrounding spaces, got {value!r}",
             param=param,
         )
-    return value
+    return check_text(value, param)
 
 
 def id_segment(customer_id: str) -> str:

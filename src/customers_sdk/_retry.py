@@ -145,8 +145,11 @@ class RetryPolicy:
     """
 
     initial_wait: float = 0.5
+    """Seconds: the first retry waits between half of this and all of it; each retry doubles it."""
     max_wait: float = 8.0
+    """Seconds: no backoff wait is longer than this."""
     max_retry_after: float = 60.0
+    """Seconds: a server's ``Retry-After`` up to this is waited out; a longer one is raised."""
 
     def __post_init__(self) -> None:
         for name in ("initial_wait", "max_wait", "max_retry_after"):

@@ -61,33 +61,61 @@ class StripeCustomer(Customer):
     """
 
     object: str | None = None
+    """Always ``customer``."""
     address: Address | None = None
+    """The customer's billing address."""
     balance: int | None = None
+    """Credit (negative) or debt (positive) added to the next invoice, in the smallest currency
+    unit."""
     business_name: str | None = None
+    """The customer's business name."""
     cash_balance: CashBalance | None = None
+    """The customer's cash balance (``expand=["cash_balance"]``)."""
     created: int | None = None
+    """When the customer was created, in epoch seconds as Stripe sends it (see ``created_at``)."""
     currency: str | None = None
+    """The currency the customer is billed in (lowercase ISO code)."""
     customer_account: str | None = None
+    """The account behind the customer, for Accounts v2 customers."""
     default_source: ExpandableObject = None
+    """The default payment source: its id, or the source when expanded."""
     delinquent: bool | None = None
+    """True when the latest invoice's payment failed or is overdue."""
     description: str | None = None
+    """An arbitrary description of the customer."""
     discount: Discount | None = None
+    """The discount applied to the customer, if any."""
     individual_name: str | None = None
+    """The customer's name as an individual."""
     invoice_credit_balance: dict[str, int] | None = None
+    """Currency code to invoice credit balance, in the smallest unit."""
     invoice_prefix: str | None = None
+    """The prefix of the customer's invoice numbers."""
     invoice_settings: InvoiceSettings | None = None
+    """The customer's invoice defaults."""
     livemode: bool | None = None
+    """True in live mode, False in test mode, as Stripe sends it."""
     live: bool | None = _aliases("live", "livemode")
+    """The same as ``livemode``, under the name other dialects use."""
     next_invoice_sequence: int | None = None
+    """The number the customer's next invoice gets."""
     preferred_locales: list[str] | None = None
+    """The customer's preferred languages, most preferred first."""
     shipping: Shipping | None = None
+    """Where and to whom the customer's goods are shipped."""
     sources: StripeList[StripeObject] | None = None
+    """The customer's payment sources (``expand=["sources"]``)."""
     subscriptions: StripeList[Subscription] | None = None
+    """The customer's subscriptions (``expand=["subscriptions"]``), Stripe's list object; a
+    sequence of them."""
     tax: CustomerTax | None = None
+    """The customer's tax details (``expand=["tax"]``)."""
     tax_exempt: str | None = None
     """``none``, ``exempt`` or ``reverse`` (a value Stripe adds later is kept)."""
     tax_ids: StripeList[TaxId] | None = None
+    """The customer's tax ids (``expand=["tax_ids"]``)."""
     test_clock: Annotated[str | TestClock | None, Field(union_mode="left_to_right")] = None
+    """The test clock of a test-mode customer: its id, or the clock when expanded."""
 
     @field_validator("subscriptions", mode="before")
     @classmethod
@@ -108,6 +136,9 @@ class StripeCustomer(Customer):
     def to_dict(self) -> dict[str, Any]:
         """Stripe's JSON for this customer: the keys the wire sent (extras included), under
         Stripe's names, ``created`` in epoch seconds.
+
+        Returns:
+            The customer as Stripe's JSON object (a dict of JSON values).
 
         Example:
             >>> StripeCustomer(id="cus_1", created=0, tax_exempt="none").to_dict()

@@ -56,7 +56,9 @@ class StripeObject(Shape):
     """
 
     id = Value[str | None]()
+    """The object's id."""
     object = Value[str | None]()
+    """The object's type (``card``, ``payment_method``...)."""
 
 
 # The id first: what Stripe sends unless asked to expand, and a str fails a model at once.
@@ -78,10 +80,15 @@ class StripeList(_Model, Sequence[ItemT], Generic[ItemT]):
     """
 
     object: str | None = None
+    """Always ``list``."""
     data: list[ItemT] = Field(default_factory=list)
+    """The items of this page of the list."""
     has_more: bool | None = None
+    """True when the list holds more items than ``data``."""
     total_count: int | None = None
+    """How many items the list holds in all, when Stripe says."""
     url: str | None = None
+    """The list's own URL, to page through the rest of it."""
 
     def __iter__(self) -> Iterator[ItemT]:  # type: ignore[override]
         # A sequence of its items, as stripe-python's ListObject; not pydantic's field pairs.
@@ -110,11 +117,17 @@ class Address(Shape):
     """
 
     city = Value[str | None]()
+    """City, district, suburb, town or village."""
     country = Value[str | None]()
+    """Two-letter country code (ISO 3166-1 alpha-2)."""
     line1 = Value[str | None]()
+    """Street address, P.O. box or company name."""
     line2 = Value[str | None]()
+    """Apartment, suite, unit or building."""
     postal_code = Value[str | None]()
+    """ZIP or postal code."""
     state = Value[str | None]()
+    """State, county, province or region."""
 
 
 class Shipping(Shape):
@@ -126,10 +139,15 @@ class Shipping(Shape):
     """
 
     address = Object(Address)
+    """Where the goods go (an :class:`Address`)."""
     carrier = Value[str | None]()
+    """The delivery service (``UPS``, ``FedEx``...)."""
     name = Value[str | None]()
+    """The recipient's name."""
     phone = Value[str | None]()
+    """The recipient's phone number."""
     tracking_number = Value[str | None]()
+    """The carrier's tracking number, when shipped."""
 
 
 class InvoiceCustomField(Shape):
@@ -141,7 +159,9 @@ class InvoiceCustomField(Shape):
     """
 
     name = Value[str | None]()
+    """The field's label on the invoice."""
     value = Value[str | None]()
+    """The field's value on the invoice."""
 
 
 class InvoiceRenderingOptions(Shape):
@@ -154,7 +174,9 @@ class InvoiceRenderingOptions(Shape):
     """
 
     amount_tax_display = Value[str | None]()
+    """How line amounts show tax: ``exclude_tax`` or ``include_inclusive_tax``."""
     template = Value[str | None]()
+    """The id of the invoice rendering template, if any."""
 
 
 class InvoiceSettings(Shape):
@@ -168,9 +190,13 @@ class InvoiceSettings(Shape):
     """
 
     custom_fields = Objects(InvoiceCustomField)
+    """Name/value pairs shown on every invoice (:class:`InvoiceCustomField`)."""
     default_payment_method = Expandable(StripeObject)
+    """The payment method invoices charge: its id, or the object when expanded."""
     footer = Value[str | None]()
+    """The default footer of the customer's invoices."""
     rendering_options = Object(InvoiceRenderingOptions)
+    """How the customer's invoices are rendered."""
 
 
 class TaxLocation(Shape):
@@ -183,8 +209,11 @@ class TaxLocation(Shape):
     """
 
     country = Value[str | None]()
+    """Two-letter country code of the customer's tax location."""
     source = Value[str | None]()
+    """What the location was derived from (``billing_address``, ``ip_address``...)."""
     state = Value[str | None]()
+    """State, county, province or region, where the country has them."""
 
 
 class CustomerTax(Shape):
@@ -197,9 +226,13 @@ class CustomerTax(Shape):
     """
 
     automatic_tax = Value[str | None]()
+    """Whether Stripe Tax can compute tax for the customer (``supported``...)."""
     ip_address = Value[str | None]()
+    """The customer's IP address used to place them, if any."""
     location = Object(TaxLocation)
+    """Where Stripe Tax places the customer (a :class:`TaxLocation`)."""
     provider = Value[str | None]()
+    """Who computes the customer's tax (``stripe``, or an integration)."""
 
 
 class DiscountSource(Shape):
@@ -211,7 +244,9 @@ class DiscountSource(Shape):
     """
 
     coupon = Expandable(StripeObject)
+    """The coupon applied: its id, or the coupon when expanded."""
     type = Value[str | None]()
+    """The kind of source (``coupon``)."""
 
 
 class Discount(Shape):
@@ -223,19 +258,33 @@ class Discount(Shape):
     """
 
     id = Value[str | None]()
+    """The discount's id (``di_...``)."""
     object = Value[str | None]()
+    """Always ``discount``."""
     checkout_session = Value[str | None]()
+    """The Checkout Session that applied the discount, if any."""
     customer = Expandable(StripeObject)
+    """The customer's id, or the customer when expanded."""
     customer_account = Value[str | None]()
+    """The account the discount belongs to, for Accounts v2 customers."""
     deleted = Value[bool | None]()
+    """True on a deleted discount."""
     end = Value[int | None]()
+    """When the discount ends (epoch seconds); None for a forever discount."""
     invoice = Value[str | None]()
+    """The invoice the discount applies to, if any."""
     invoice_item = Value[str | None]()
+    """The invoice item the discount applies to, if any."""
     promotion_code = Expandable(StripeObject)
+    """The promotion code applied: its id, or the object when expanded."""
     source = Object(DiscountSource)
+    """What the discount comes from (a :class:`DiscountSource`)."""
     start = Value[int | None]()
+    """When the discount was applied (epoch seconds)."""
     subscription = Value[str | None]()
+    """The subscription the discount applies to, if any."""
     subscription_item = Value[str | None]()
+    """The subscription item the discount applies to, if any."""
 
 
 class CashBalanceSettings(Shape):
@@ -247,7 +296,9 @@ class CashBalanceSettings(Shape):
     """
 
     reconciliation_mode = Value[str | None]()
+    """``automatic`` or ``manual`` reconciliation of incoming funds."""
     using_merchant_default = Value[bool | None]()
+    """True when the mode is the account's default."""
 
 
 class CashBalance(Shape):
@@ -260,11 +311,17 @@ class CashBalance(Shape):
     """
 
     object = Value[str | None]()
+    """Always ``cash_balance``."""
     available = Value[dict[str, int] | None]()
+    """Currency code to amount available, in the currency's smallest unit."""
     customer = Value[str | None]()
+    """The id of the customer the balance belongs to."""
     customer_account = Value[str | None]()
+    """The account the balance belongs to, for Accounts v2 customers."""
     livemode = Value[bool | None]()
+    """True in live mode, False in test mode."""
     settings = Object(CashBalanceSettings)
+    """How the balance is reconciled (:class:`CashBalanceSettings`)."""
 
 
 class TaxIdOwner(Shape):
@@ -277,10 +334,15 @@ class TaxIdOwner(Shape):
     """
 
     account = Expandable(StripeObject)
+    """The owning account: its id, or the account when expanded."""
     application = Expandable(StripeObject)
+    """The owning application: its id, or the application when expanded."""
     customer = Expandable(StripeObject)
+    """The owning customer: its id, or the customer when expanded."""
     customer_account = Value[str | None]()
+    """The owning account, for Accounts v2 customers."""
     type = Value[str | None]()
+    """Who owns the tax id: ``account``, ``application``, ``customer`` or ``self``."""
 
 
 class TaxIdVerification(Shape):
@@ -293,8 +355,11 @@ class TaxIdVerification(Shape):
     """
 
     status = Value[str | None]()
+    """``pending``, ``verified``, ``unverified`` or ``unavailable``."""
     verified_address = Value[str | None]()
+    """The address the tax authority has on file, when verified."""
     verified_name = Value[str | None]()
+    """The name the tax authority has on file, when verified."""
 
 
 class TaxId(Shape):
@@ -306,17 +371,29 @@ class TaxId(Shape):
     """
 
     id = Value[str | None]()
+    """The tax id's id (``txi_...``)."""
     object = Value[str | None]()
+    """Always ``tax_id``."""
     country = Value[str | None]()
+    """Two-letter code of the country that issued the tax id."""
     created = Value[int | None]()
+    """When the tax id was added (epoch seconds)."""
     customer = Expandable(StripeObject)
+    """The customer's id, or the customer when expanded."""
     customer_account = Value[str | None]()
+    """The account it belongs to, for Accounts v2 customers."""
     deleted = Value[bool | None]()
+    """True on a deleted tax id."""
     livemode = Value[bool | None]()
+    """True in live mode, False in test mode."""
     owner = Object(TaxIdOwner)
+    """Who the tax id belongs to (:class:`TaxIdOwner`)."""
     type = Value[str | None]()
+    """The kind of tax id (``eu_vat``, ``us_ein``...)."""
     value = Value[str | None]()
+    """The tax id itself, as entered."""
     verification = Object(TaxIdVerification)
+    """The tax authority's verification (:class:`TaxIdVerification`)."""
 
 
 class TestClock(Shape):
@@ -331,12 +408,22 @@ class TestClock(Shape):
     __test__ = False  # not a pytest test class, whatever its name says
 
     id = Value[str | None]()
+    """The test clock's id (``clock_...``)."""
     object = Value[str | None]()
+    """Always ``test_helpers.test_clock``."""
     created = Value[int | None]()
+    """When the clock was created (epoch seconds)."""
     deleted = Value[bool | None]()
+    """True on a deleted test clock."""
     deletes_after = Value[int | None]()
+    """When Stripe deletes the clock (epoch seconds)."""
     frozen_time = Value[int | None]()
+    """The clock's current time (epoch seconds)."""
     livemode = Value[bool | None]()
+    """Always False: test clocks exist in test mode only."""
     name = Value[str | None]()
+    """The clock's display name."""
     status = Value[str | None]()
+    """``advancing``, ``internal_failure`` or ``ready``."""
     status_details = Value[dict[str, Any] | None]()
+    """Details of the status, e.g. the target time while advancing."""

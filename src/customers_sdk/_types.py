@@ -53,6 +53,8 @@ class NotGiven:
 
 
 NOT_GIVEN: Final = NotGiven()
+"""The default of optional arguments: "not passed", so the server's default applies (unlike
+``None``, which clears a field on ``update``)."""
 
 Timeout = float | httpx.Timeout | None
 """A timeout in seconds (applies to connect, read, write and pool), an ``httpx.Timeout``, or
@@ -85,9 +87,13 @@ class ResponseInfo:
     """
 
     status_code: int
+    """The HTTP status of the response."""
     request_id: str | None
+    """The server's request id (``Request-Id`` or ``X-Request-Id``), if it sent one."""
     retries: int
+    """How many retries the SDK made before this response (0: the first attempt answered)."""
     elapsed_ms: float
+    """Time from the first attempt to this response, retries and waits included, in ms."""
 
 
 @dataclass(frozen=True, slots=True)

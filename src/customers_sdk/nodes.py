@@ -1,4 +1,4 @@
-"""Workflow-node adapters: the ``listCustomers`` and ``getOneCustomer`` nodes of seeds 000/001.
+"""Workflow-node adapters: the ``listCustomers`` and ``getOneCustomer`` workflow nodes.
 
 A node gets plain dicts: ``inputs`` (wired from upstream nodes), ``config`` (the node's
 settings) and ``context`` (the host's: a shared client, or the key to build one). It returns a
@@ -35,6 +35,7 @@ from typing import Any, TypedDict, TypeVar
 from ._async_client import AsyncCustomersClient
 from ._client import CustomersClient
 from ._errors import InvalidParameterError
+from ._redact import redact_text
 from ._types import NOT_GIVEN, NotGiven
 
 __all__ = [
@@ -64,9 +65,13 @@ class NodeError(TypedDict):
     """
 
     message: str
+    """What went wrong, in words (never the API key)."""
     type: str
+    """The exception's class name, e.g. ``"NotFoundError"``."""
     status_code: int | None
+    """The HTTP status, or None when no response was involved."""
     request_id: str | None
+    """The server's request id, or None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,8 +168,8 @@ def _failure(exc: Exception, context: object) -> dict[str, Any]:
     if isinstance(context, Mapping):
         secrets.append(context.get("stripe_api_key"))
     for secret in secrets:
-        if isinstance(secret, str) and secret:
-            message = message.replace(secret, "[redacted]")
+        if isinstance(secret, str):
+            message = redact_text(message, secret)
     status_code = getattr(exc, "status_code", None)
     request_id = getattr(exc, "request_id", None)
     error: NodeError = {
@@ -186,6 +191,15 @@ def list_customers(
     Parameters ``email``, ``limit``, ``starting_after`` and ``ending_before`` come from
     ``inputs``, else ``config``. One request is made: pass the last id of the output as the
     next run's ``starting_after`` to page on.
+
+    Args:
+        inputs: The values wired from upstream nodes.
+        config: The node's settings; a key missing from ``inputs`` is looked up here.
+        context: ``{"client": ...}`` to use that client (it stays open), else
+            ``{"stripe_api_key": ..., "base_url": ...}`` to build one, else the environment.
+
+    Returns:
+        ``{"output1": [customer dicts]}``, or ``{"error": NodeError}``: never an exception.
 
     Example:
         >>> from customers_sdk.nodes import list_customers
@@ -225,6 +239,14 @@ def get_one_customer(
     A missing id is the error ``"Customer ID is required"`` (type ``InvalidParameterError``),
     returned before any client is built.
 
+    Args:
+        inputs: Where ``customerId`` is looked up first.
+        config: Where ``customerId`` is looked up when ``inputs`` has none.
+        context: The client to use, or how to build one: as for :func:`list_customers`.
+
+    Returns:
+        ``{"output1": customer dict}``, or ``{"error": NodeError}``: never an exception.
+
     Example:
         >>> from customers_sdk.nodes import get_one_customer
         >>> result = get_one_customer(  # doctest: +SKIP
@@ -252,6 +274,14 @@ async def alist_customers(
     context: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Async :func:`list_customers`; ``context["client"]`` must be an ``AsyncCustomersClient``.
+
+    Args:
+        inputs: As for :func:`list_customers`.
+        config: As for :func:`list_customers`.
+        context: As for :func:`list_customers`, with an ``AsyncCustomersClient``.
+
+    Returns:
+        As :func:`list_customers`.
 
     Example:
         >>> from customers_sdk.nodes import alist_customers
@@ -281,6 +311,14 @@ async def aget_one_customer(
     context: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Async :func:`get_one_customer`; ``context["client"]`` must be an ``AsyncCustomersClient``.
+
+    Args:
+        inputs: As for :func:`get_one_customer`.
+        config: As for :func:`get_one_customer`.
+        context: As for :func:`get_one_customer`, with an ``AsyncCustomersClient``.
+
+    Returns:
+        As :func:`get_one_customer`.
 
     Example:
         >>> from customers_sdk.nodes import aget_one_customer

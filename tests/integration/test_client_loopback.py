@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from conftest import Drive, Driver
+from conftest import NETWORK_MODES, Drive, Driver
 from customers_sdk import (
     AuthenticationError,
     CursorCustomer,
@@ -19,7 +19,11 @@ from customers_sdk import (
 )
 from customers_sdk.sandbox import Sandbox, SandboxServer, serve
 
-pytestmark = pytest.mark.integration
+# The async client on both transports: httpx's own and aiohttp's (DefaultAioHttpClient).
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.parametrize("drive", NETWORK_MODES, indirect=True),
+]
 
 KEY = "sk_test_sandbox"
 CUSTOMERS = 640

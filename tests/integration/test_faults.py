@@ -2,12 +2,15 @@
 
 Connections closed with no reply, bodies cut short, 503s and 429s with ``Retry-After``, and
 writes committed before the connection drops: listings still return every customer exactly
-once and in order, and writes are never duplicated or lost. Both clients, all dialects.
+once and in order, and writes are never duplicated or lost. Both clients, all dialects, and
+the async client on both transports.
 Waits are recorded, not slept (``customers_sdk._retry.sleep`` / ``async_sleep`` patched).
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,8 +18,8 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from conftest import Drive, Driver, Waits
-from customers_sdk import APIConnectionError, CustomersClient, RateLimitError
+from conftest import NETWORK_MODES, Drive, Driver, Waits
+from customers_sdk import APIConnectionError, APITimeoutError, CustomersClient, RateLimitError
 from customers_sdk.sandbox import (
     DEFAULT_API_KEY,
     Fault,
@@ -27,7 +30,11 @@ from customers_sdk.sandbox import (
     serve,
 )
 
-pytestmark = pytest.mark.integration
+# Every test on both async transports: httpx's own and aiohttp's (DefaultAioHttpClient).
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.parametrize("drive", NETWORK_MODES, indirect=True),
+]
 
 LISTED = 3000
 RATE_LIMIT_WAIT = 0.75  # a Retry-After no backoff wait would ever equal exactly
@@ -157,6 +164,24 @@ def test_a_write_without_a_key_is_not_repeated_when_its_reply_is_lost(
     assert caught.value.retries == 0
     assert sandbox.customer_count == before + 1  # it landed once; the SDK did not repeat it
     assert [e.method for e in sandbox.request_log] == ["POST"]
+
+
+# -- deadlines --------------------------------------------------------------------------------
+def test_a_deadline_ends_a_call_the_server_never_answers(drive: Drive) -> None:
+    # Real time: the transport's own read timeout, cut to the deadline, must fire. The server's
+    # wait is released at the end so that no handler outlives the test.
+    released = threading.Event()
+    sandbox = Sandbox(customers=3, latency=30.0)
+    with serve(sandbox, host="127.0.0.1", port=0, sleep=released.wait) as server:
+        try:
+            driver = writer(drive, server, "stripe", max_retries=3)
+            started = time.monotonic()
+            with pytest.raises(APITimeoutError):
+                driver.get("cus_1", deadline=0.2)
+            took = time.monotonic() - started
+        finally:
+            released.set()
+    assert 0.15 < took < 5.0
 
 
 # -- rate limits -------------------------------------------------------------------------------

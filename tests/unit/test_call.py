@@ -11,15 +11,21 @@ import pytest
 
 from customers_sdk import (
     APIConnectionError,
+    APIError,
     APITimeoutError,
     AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
     InvalidParameterError,
     RateLimitError,
+    UnprocessableEntityError,
 )
-from customers_sdk._call import Call, Settings
+from customers_sdk._call import Call
 from customers_sdk._dialects import CursorDialect, StripeDialect
 from customers_sdk._ratelimit import TokenBucket
 from customers_sdk._request import RequestSpec
+from customers_sdk._settings import Settings
 from customers_sdk._types import RequestOptions
 
 KEY = "sk_test_call_51HxYzSecretValue"
@@ -64,9 +70,24 @@ def response(code: int, **headers: str) -> httpx.Response:
     return httpx.Response(code, json=body, headers=headers)
 
 
+# The class each status must raise, written out rather than asked of the SDK.
+KIND_BY_STATUS: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+    500: InternalServerError,
+    503: InternalServerError,
+}
+
+
 def raised_by(call: Call, reply: httpx.Response) -> Any:
-    with pytest.raises(Exception) as caught:  # noqa: PT011 - the type is what we check
+    """What ``call.check(reply)`` raised: exactly the class of the reply's status."""
+    kind = KIND_BY_STATUS[reply.status_code]
+    with pytest.raises(kind) as caught:
         call.check(reply)
+    assert type(caught.value) is kind
     return caught.value
 
 
@@ -310,7 +331,7 @@ def test_with_clock_retimes_the_limiter_keeping_its_rate(settings: Settings) -> 
     timed = limited.with_clock(frozen)
 
     assert timed.clock is frozen
-    assert timed.limiter is not None
+    assert isinstance(timed.limiter, TokenBucket)
     assert (timed.limiter.rate, timed.limiter.burst) == (4.0, 2.0)
     assert [timed.limiter.reserve() for _ in range(3)] == [0.0, 0.0, 0.25]
     assert settings.with_clock(frozen).limiter is None

@@ -77,3 +77,45 @@ def test_retry_policy_rejects_nonsense(field: str) -> None:
     with pytest.raises(InvalidParameterError) as caught:
         RetryPolicy(**{field: -1.0})
     assert caught.value.param == field
+
+
+def _not_found() -> httpx.Response:
+    return httpx.Response(404, json={"error": {"type": "invalid_request_error", "message": "gone"}})
+
+
+def test_a_delete_that_never_reached_the_server_then_404_is_not_found(
+    drive: Drive, mock_api: respx.MockRouter
+) -> None:
+    # A refused connection proves the first attempt did nothing: the 404 is the customer's.
+    route = mock_api.delete("https://api.stripe.com/v1/customers/cus_1")
+    route.side_effect = [httpx.ConnectError("refused"), _not_found()]
+    client = drive.stripe(api_key="sk_test_x")
+
+    with pytest.raises(NotFoundError) as caught:
+        client.delete("cus_1")
+
+    assert route.call_count == 2
+    assert caught.value.retries == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "deleted"),
+    [(499, False), (500, True), (502, True)],
+)
+def test_only_a_5xx_before_the_404_may_have_deleted(
+    drive: Drive, mock_api: respx.MockRouter, status: int, deleted: bool
+) -> None:
+    # A 5xx may come after the delete was applied; a 4xx (retried here only because the
+    # server says so) is a refusal, after which a 404 means the customer never existed.
+    route = mock_api.delete("https://api.stripe.com/v1/customers/cus_1")
+    first = httpx.Response(status, headers={"Stripe-Should-Retry": "true"})
+    route.side_effect = [first, _not_found()]
+    client = drive.stripe(api_key="sk_test_x")
+
+    if deleted:
+        customer = client.delete("cus_1")
+        assert (customer.id, customer.deleted) == ("cus_1", True)
+    else:
+        with pytest.raises(NotFoundError):
+            client.delete("cus_1")
+    assert route.call_count == 2

@@ -14,8 +14,9 @@ import pytest
 import respx
 
 from conftest import API_KEY, COLLECTIONS, Drive, Driver, page_body, unit_driver, wire_customer
-from customers_sdk import CursorCustomer, where
+from customers_sdk import CursorCustomer, ResponseValidationError, where
 from customers_sdk._filters import FilterLike
+from customers_sdk.sandbox import DEFAULT_API_KEY, Sandbox, SandboxTransport
 
 URL = COLLECTIONS["cursor"]
 
@@ -174,3 +175,45 @@ def test_collection_path_is_configurable(
     client.get("c_1")
     assert listed.call_count == 1
     assert got.call_count == 1
+
+
+# -- another dialect's page ---------------------------------------------------------------------
+def test_a_stripe_page_is_refused_with_the_path_to_use(
+    drive: Drive, mock_api: respx.MockRouter
+) -> None:
+    customers = [wire_customer("stripe", index) for index in range(3)]
+    mock_api.get(URL).respond(json=page_body("stripe", customers, has_more=True))
+
+    with pytest.raises(ResponseValidationError) as caught:
+        _client(drive).first_page()
+
+    message = str(caught.value)
+    assert "looks like a Stripe list (url '/v1/customers', timestamps in seconds)" in message
+    assert "/rest" in message
+    assert "CustomersClient.stripe()" in message
+    assert caught.value.status_code == 200
+
+
+def test_a_cursor_page_that_names_its_url_is_still_read(
+    drive: Drive, mock_api: respx.MockRouter
+) -> None:
+    body = page_body("cursor", [wire_customer("cursor", 1)], has_more=False)
+    mock_api.get(URL).respond(json={**body, "url": "/v1/customers"})
+
+    (customer,) = _client(drive).first_page().data
+
+    assert customer.created_at is not None
+    assert customer.created_at.year == 2023
+
+
+def test_the_sandboxs_stripe_paths_are_refused_and_its_rest_paths_read(drive: Drive) -> None:
+    sandbox = Sandbox(customers=5)
+    http = drive.http_client(transport=SandboxTransport(sandbox))
+    options: dict[str, Any] = {"api_key": DEFAULT_API_KEY, "http_client": http}
+
+    wrong = drive.cursor(base_url="http://sandbox", **options)
+    right = drive.cursor(base_url="http://sandbox/rest", **options)
+
+    with pytest.raises(ResponseValidationError, match="looks like a Stripe list"):
+        wrong.first_page()
+    assert all(c.created_at and c.created_at.year > 2000 for c in right.list_all())

@@ -140,7 +140,7 @@ def test_deleted_customer_shape(drive: Drive, mock_api: respx.MockRouter, operat
     assert (customer.object, customer.extra) == ("customer", {})
 
 
-def test_create_is_form_encoded_with_metadata_brackets(
+def test_create_is_form_encoded_with_metadata_in_brackets(
     drive: Drive, mock_api: respx.MockRouter
 ) -> None:
     route = mock_api.post(URL).respond(json=wire_customer("stripe", 1))
@@ -148,7 +148,7 @@ def test_create_is_form_encoded_with_metadata_brackets(
         email="ada@example.com",
         name="Ada Lovelace",
         phone="+44 20 0000",
-        metadata={"tier": "gold", "plan[x]": "a&b=c"},
+        metadata={"tier": "gold", "plan=x&y": "a&b=c"},
         idempotency_key="idem-create-1",
     )
     request = route.calls.last.request
@@ -157,7 +157,7 @@ def test_create_is_form_encoded_with_metadata_brackets(
         ("name", "Ada Lovelace"),
         ("phone", "+44 20 0000"),
         ("metadata[tier]", "gold"),
-        ("metadata[plan[x]]", "a&b=c"),
+        ("metadata[plan=x&y]", "a&b=c"),
     ]
     assert request.headers["idempotency-key"] == "idem-create-1"
 

@@ -22,15 +22,26 @@ import customers_sdk
 NOT_AT_IMPORT = {
     "pandas",
     "numpy",
+    "pyarrow",
     "stripe",
+    "aiohttp",
+    "httpx_aiohttp",
     "nbclient",
     "nbformat",
     "IPython",
     "ipykernel",
     "anyio",
     "trio",
+    "tqdm",
 }
-OWN_OPTIONAL = {"customers_sdk.sandbox", "customers_sdk._cli", "customers_sdk.nodes"}
+OWN_OPTIONAL = {
+    "customers_sdk.sandbox",
+    "customers_sdk._cli",
+    "customers_sdk._export",
+    "customers_sdk.nodes",
+    "customers_sdk._aiohttp",
+    "customers_sdk._aiohttp_client",
+}
 
 
 def test_all_is_sorted_and_unique() -> None:

@@ -105,3 +105,38 @@ def test_many_threads_get_distinct_slots_in_arrival_order() -> None:
 def test_bad_settings_are_rejected(rate: float, burst: float) -> None:
     with pytest.raises(ValueError, match="must be"):
         TokenBucket(rate, burst=burst)
+
+
+def test_a_pause_holds_every_later_slot_back_then_the_rate_resumes() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(rate=4, clock=clock)
+    bucket.reserve()
+
+    bucket.pause(2.0)
+
+    assert [bucket.reserve() for _ in range(3)] == pytest.approx([2.0, 2.25, 2.5])
+
+
+def test_a_pause_shorter_than_the_queue_changes_nothing() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(rate=1, clock=clock)
+    for _ in range(5):
+        bucket.reserve()  # the next free slot is 5 s away
+
+    bucket.pause(1.0)
+
+    assert bucket.reserve() == pytest.approx(5.0)
+
+
+def test_the_async_methods_book_the_same_slots() -> None:
+    import anyio
+
+    clock = FakeClock()
+    bucket = TokenBucket(rate=2, clock=clock)
+
+    async def book() -> list[float | None]:
+        await bucket.apause(1.0)
+        return [await bucket.areserve_within(5.0), await bucket.areserve_within(1.2)]
+
+    assert anyio.run(book) == [pytest.approx(1.0), None]
+    assert bucket.with_clock(clock).reserve() == 0.0  # a fresh bucket, same rate

@@ -5,22 +5,26 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any, TextIO
 
 import httpx
 
 from .._client import CustomersClient
-from .._errors import CustomersError
-from .._models import Customer
+from .._dialects import CursorDialect, Dialect, OffsetDialect, StripeDialect
+from .._errors import CustomersError, InvalidParameterError, UnsupportedOperationError
 from .._types import NOT_GIVEN, NotGiven
-from ._output import FORMATS, write_customers
+from ._output import parse_columns, write_customer, write_customers
+from ._parser import SANDBOX_KEY, build_parser
+from ._progress import isatty, open_progress
 
 __all__ = ["build_parser", "main"]
 
-_DIALECTS = ("stripe", "offset", "cursor")
-_SANDBOX_KEY = "sk_test_sandbox"
+_DIALECTS: dict[str, type[Dialect]] = {
+    dialect.name: dialect for dialect in (StripeDialect, OffsetDialect, CursorDialect)
+}
 
 
 def _metadata(pairs: Sequence[str] | None) -> dict[str, str] | NotGiven:
@@ -44,20 +48,19 @@ def _client(args: argparse.Namespace) -> CustomersClient:
         transport = SandboxTransport(Sandbox(customers=args.sandbox_customers))
         base = "http://sandbox/rest" if args.dialect == "cursor" else "http://sandbox"
         http = httpx.Client(transport=transport)
-        client: CustomersClient = factory(api_key=_SANDBOX_KEY, base_url=base, http_client=http)
+        client: CustomersClient = factory(api_key=SANDBOX_KEY, base_url=base, http_client=http)
         return client
+    # Said in the CLI's words: the SDK's own messages name Python arguments.
+    dialect = _DIALECTS[args.dialect]
+    if not (args.api_key or os.environ.get(dialect.api_key_env)):
+        raise argparse.ArgumentTypeError(f"no API key: pass --api-key or set {dialect.api_key_env}")
+    if dialect.default_base_url is None and not (
+        args.base_url or os.environ.get("CUSTOMERS_BASE_URL")
+    ):
+        raise argparse.ArgumentTypeError(
+            f"the {dialect.name} dialect needs --base-url or CUSTOMERS_BASE_URL"
+        )
     return factory(base_url=args.base_url or None, api_key=args.api_key or None)  # type: ignore[no-any-return]
-
-
-def _progress(customers: Iterator[Customer], err: TextIO) -> Iterator[Customer]:
-    # Progress goes to stderr, so stdout stays a clean export.
-    count = 0
-    for count, customer in enumerate(customers, start=1):
-        if count % 100 == 0:
-            err.write(f"\rexported {count} customers")
-            err.flush()
-        yield customer
-    err.write(f"\rexported {count} customers\n")
 
 
 def _list_params(args: argparse.Namespace) -> dict[str, Any]:
@@ -82,143 +85,139 @@ def _list_params(args: argparse.Namespace) -> dict[str, Any]:
     return params
 
 
-def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    command = args.command
-    if command == "demo":
-        from ._demo import run_demo
+def _walk(client: CustomersClient, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    """``list``, ``export`` and ``search``: one page, or every page with progress on stderr."""
+    if args.command == "search":
+        page = client.search(args.query, limit=args.limit if args.limit else NOT_GIVEN)
+        verb = "found"
+    else:
+        page = client.list(**_list_params(args))
+        verb = "exported" if args.command == "export" else "listed"
+    if args.command != "export" and not args.all:
+        write_customers(page.data, args.format, out, columns=args.columns, width=args.width)
+        return
+    pagination = page.pagination
+    total = pagination.total - pagination.offset if pagination is not None else None
+    with open_progress(verb, total, err=err, out=out, quiet=args.quiet) as progress:
+        customers = progress.track(page)
+        write_customers(customers, args.format, out, columns=args.columns, width=args.width)
 
-        return run_demo(out)
-    if command == "sandbox":
-        from ._serve import serve_forever
 
-        return serve_forever(args, out)
-    with _client(args) as client:
-        if command in ("list", "export"):
-            page = client.list(**_list_params(args))
-            customers: Iterator[Customer] = (
-                iter(page) if (command == "export" or args.all) else iter(page.data)
-            )
-            if command == "export":
-                customers = _progress(customers, err)
-            write_customers(customers, args.format, out)
-        elif command == "search":
-            page = client.search(args.query, limit=args.limit if args.limit else NOT_GIVEN)
-            write_customers(iter(page) if args.all else iter(page.data), args.format, out)
-        elif command == "get":
-            write_customers([client.get(args.customer_id)], args.format, out)
-        elif command == "delete":
-            write_customers([client.delete(args.customer_id)], args.format, out)
+def _one(client: CustomersClient, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``get``, ``delete``, ``create`` and ``update``: one customer."""
+    if args.command == "get":
+        customer = client.get(args.customer_id)
+        if customer.deleted:
+            # As for a 404 (nothing on stdout, exit 1): the id names no live customer.
+            info = customer.response_info
+            request_id = f" request_id={info.request_id}" if info and info.request_id else ""
+            err.write(f"error: customer {customer.id} is deleted{request_id}\n")
+            return 1
+    elif args.command == "delete":
+        customer = client.delete(args.customer_id)
+    else:
+        fields: dict[str, Any] = {
+            name: getattr(args, name)
+            for name in ("email", "name", "phone")
+            if getattr(args, name) is not None
+        }
+        for name in getattr(args, "unset", None) or ():
+            fields[name] = None
+        metadata = _metadata(args.metadata)
+        if args.command == "create":
+            customer = client.create(metadata=metadata, **fields)
         else:
-            fields: dict[str, Any] = {
-                name: getattr(args, name)
-                for name in ("email", "name", "phone")
-                if getattr(args, name) is not None
-            }
-            for name in getattr(args, "unset", None) or ():
-                fields[name] = None
-            metadata = _metadata(args.metadata)
-            if command == "create":
-                customer = client.create(metadata=metadata, **fields)
-            else:
-                customer = client.update(args.customer_id, metadata=metadata, **fields)
-            write_customers([customer], args.format, out)
+            customer = client.update(args.customer_id, metadata=metadata, **fields)
+    write_customer(customer, args.format, out, columns=args.columns, width=args.width)
     return 0
 
 
-def _add_connection(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("connection")
-    group.add_argument(
-        "--dialect",
-        choices=_DIALECTS,
-        default=os.environ.get("CUSTOMERS_DIALECT", "stripe"),
-        help="wire dialect of the API (default: stripe, or $CUSTOMERS_DIALECT)",
-    )
-    group.add_argument(
-        "--base-url", help="API base URL (default: Stripe's, or $CUSTOMERS_BASE_URL)"
-    )
-    group.add_argument("--api-key", help="API key; prefer $STRIPE_API_KEY / $CUSTOMERS_API_KEY")
-    group.add_argument("--sandbox", action="store_true", help="use an embedded in-memory sandbox")
-    group.add_argument(
-        "--sandbox-customers",
-        type=int,
-        default=300,
-        metavar="N",
-        help="customers seeded into the --sandbox (default 300)",
-    )
-    group.add_argument("--format", choices=FORMATS, default="table", help="output format")
+def _export_to_file(
+    client: CustomersClient, args: argparse.Namespace, out: TextIO, err: TextIO
+) -> int:
+    """``export --output PATH``: a resumable export (see ``export_customers``)."""
+    from .._export import FORMATS as FILE_FORMATS
+    from .._export import export_customers
 
-
-def _add_list_filters(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--limit", type=int, help="page size")
-    parser.add_argument("--starting-after", help="cursor: start after this id")
-    parser.add_argument("--ending-before", help="cursor: walk backward from this id")
-    parser.add_argument("--email", help="stripe: exact email")
-    for op in ("gt", "gte", "lt", "lte"):
-        parser.add_argument(
-            f"--created-{op}", type=int, metavar="EPOCH", help=f"stripe: created {op}"
+    if not args.output:
+        flag = "--resume" if args.resume else "--format parquet"
+        raise argparse.ArgumentTypeError(f"{flag} needs --output PATH")
+    fmt = args.format
+    if fmt == "table":  # not given: the file's suffix says, else CSV
+        suffix = os.path.splitext(args.output)[1].lstrip(".")
+        fmt = suffix if suffix in FILE_FORMATS else "csv"
+    with open_progress("exported", None, err=err, out=out, quiet=args.quiet) as progress:
+        export_customers(
+            client,
+            args.output,
+            format=fmt,
+            resume=args.resume,
+            progress=progress.reach,
+            **_list_params(args),
         )
-    parser.add_argument("--filters", metavar="JSON", help="cursor: a filters document")
-    parser.add_argument("--offset", type=int, help="offset: customers to skip")
-    parser.add_argument(
-        "--include-subscriptions", action="store_true", help="offset: with subscriptions"
-    )
-    parser.add_argument("--concurrency", type=int, default=1, help="pages fetched at once (offset)")
+    return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``customers`` argument parser (``--help`` on every subcommand)."""
-    parser = argparse.ArgumentParser(
-        prog="customers", description="A typed client for customer APIs."
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("demo", help="a tour of the SDK against an embedded sandbox (no setup)")
-    serve = sub.add_parser("sandbox", help="serve the sandbox on 127.0.0.1 until interrupted")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8420, help="port (0 picks a free one)")
-    serve.add_argument("--api-key", default=_SANDBOX_KEY, help="the key the sandbox accepts")
-    serve.add_argument("--customers", type=int, default=300, help="customers to seed")
-    serve.add_argument("--seed", type=int, default=0, help="seed of the generated data")
-    serve.add_argument("--latency-ms", type=float, default=0.0, help="latency added per request")
-    serve.add_argument("--fault-rate", type=float, default=0.0, help="share of requests that fail")
-    serve.add_argument(
-        "--wide", action="store_true", help="seed customers with every Stripe field filled"
-    )
-    listing = sub.add_parser("list", help="list customers (first page, or --all)")
-    listing.add_argument("--all", action="store_true", help="walk every page")
-    _add_list_filters(listing)
-    export = sub.add_parser("export", help="walk every page to stdout, progress on stderr")
-    _add_list_filters(export)
-    search = sub.add_parser("search", help="search customers (stripe)")
-    search.add_argument("query", help="Stripe search query, e.g. \"email:'ada@example.com'\"")
-    search.add_argument("--limit", type=int, help="page size")
-    search.add_argument("--all", action="store_true", help="walk every page")
-    for name in ("get", "delete"):
-        one = sub.add_parser(name, help=f"{name} a customer by id")
-        one.add_argument("customer_id")
-    for name in ("create", "update"):
-        write = sub.add_parser(name, help=f"{name} a customer")
-        if name == "update":
-            write.add_argument("customer_id")
-            write.add_argument(
-                "--unset",
-                action="append",
-                choices=("email", "name", "phone"),
-                help="set a field to null (repeatable)",
-            )
-        write.add_argument("--email")
-        write.add_argument("--name")
-        write.add_argument("--phone")
-        write.add_argument("--metadata", action="append", metavar="KEY=VALUE", help="repeatable")
-    for name, command in sub.choices.items():
-        if name not in ("demo", "sandbox"):
-            _add_connection(command)
-    return parser
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.command == "demo":
+        from ._demo import run_demo
+
+        return run_demo(out)
+    if args.command == "sandbox":
+        from ._serve import serve_forever
+
+        return serve_forever(args, out)
+    if args.columns is not None:
+        if args.format not in ("table", "csv"):
+            raise argparse.ArgumentTypeError("--columns applies to --format table and csv")
+        try:
+            args.columns = parse_columns(args.columns)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from exc
+    # Fit a terminal's width; a pipe or a file gets every character.
+    args.width = shutil.get_terminal_size().columns if isatty(out) else None
+    with _client(args) as client:
+        if args.command == "export" and (args.output or args.resume or args.format == "parquet"):
+            return _export_to_file(client, args, out, err)
+        if args.command in ("list", "export", "search"):
+            _walk(client, args, out, err)
+            return 0
+        return _one(client, args, out, err)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).splitlines())
+    request_id = getattr(exc, "request_id", None)
+    if request_id and request_id not in text:
+        text += f" request_id={request_id}"
+    return text
+
+
+def _detach(out: TextIO) -> None:
+    """Point ``out``'s file descriptor at /dev/null, so that the interpreter's last flush of
+    what is still buffered does not raise ``BrokenPipeError`` again on the way out."""
+    try:
+        fd = out.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (a StringIO in tests)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def _flush_quietly(out: TextIO) -> None:
+    try:
+        out.flush()
+    except BrokenPipeError:
+        _detach(out)
 
 
 def main(
     argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
-    """Run the ``customers`` command; returns the exit status (0 ok, 1 API error, 2 usage).
+    """Run the ``customers`` command; returns the exit status: 0 ok (also when the reader of a
+    pipe stops early, as with ``| head``), 1 an API or transport error, 2 a usage error
+    (options the dialect rejects too), 130 interrupted.
 
     Example:
         >>> main(["get", "cus_missing", "--sandbox"])  # doctest: +SKIP
@@ -227,16 +226,28 @@ def main(
     """
     out = out or sys.stdout
     err = err or sys.stderr
-    parser = build_parser()
-    args = parser.parse_args(argv)
     try:
-        return _run(args, out, err)
-    except argparse.ArgumentTypeError as exc:
-        err.write(f"customers: error: {exc}\n")
+        args = build_parser().parse_args(argv)
+    except SystemExit:
+        # --help or --version was printed (to sys.stdout, by argparse): `| head -1` too ends
+        # quietly, rather than with the interpreter's own complaint at exit.
+        _flush_quietly(sys.stdout)
+        raise
+    try:
+        status = _run(args, out, err)
+        # Flushed once, here: a reader that has gone away shows up now, not at interpreter exit.
+        out.flush()
+    except BrokenPipeError:
+        _detach(out)
+        return 0
+    except (argparse.ArgumentTypeError, InvalidParameterError, UnsupportedOperationError) as exc:
+        err.write(f"customers: error: {_one_line(exc)}\n")
         return 2
     except CustomersError as exc:
-        err.write(f"error: {type(exc).__name__}: {exc}\n")
+        err.write(f"error: {type(exc).__name__}: {_one_line(exc)}\n")
         return 1
     except KeyboardInterrupt:
+        # Any progress display has ended its line by now.
         err.write("interrupted\n")
         return 130
+    return status

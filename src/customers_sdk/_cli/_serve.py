@@ -27,11 +27,14 @@ def serve_forever(
         wide=args.wide,
     )
     with serve(sandbox, host=args.host, port=args.port) as server:
+        # The three URL lines keep their shape: scripts (the benchmarks) read them.
         out.write(
             f"customers sandbox serving {args.customers} customers (api key {args.api_key})\n"
             f"  stripe  {server.stripe_base_url}/v1/customers\n"
             f"  offset  {server.offset_base_url}/api/public/customers\n"
             f"  cursor  {server.cursor_base_url}/v1/customers\n"
+            f"base_url: {server.url} for stripe and offset, {server.cursor_base_url} for cursor\n"
+            f"(the cursor dialect lives under /rest: {server.url}/v1/customers is Stripe's)\n"
             f"e.g. CustomersClient.cursor(base_url={server.cursor_base_url!r}, "
             f"api_key={args.api_key!r})\n"
             "Ctrl-C to stop.\n"

@@ -6,13 +6,13 @@ queries to :class:`RequestSpec` and from ``httpx.Response`` to models. No I/O ha
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 import httpx
 from pydantic import ValidationError
+from pydantic_core import from_json
 
 from .._errors import (
     APIError,
@@ -21,7 +21,8 @@ from .._errors import (
     UnsupportedOperationError,
     error_class_for_status,
 )
-from .._request import ListQuery, Query, RequestSpec, SearchQuery
+from .._inputs import check_text
+from .._request import ListQuery, Query, RequestSpec, SearchQuery, check_id
 from .._types import WireFormat
 
 if TYPE_CHECKING:
@@ -32,7 +33,9 @@ __all__ = ["CustomerFields", "Dialect", "PageContent", "read_body"]
 CustomerFields = Mapping[str, Any]
 """The fields of a create/update call that the caller gave (``None`` = set to null)."""
 
-_EXCERPT_CHARS = 200
+EXCERPT_CHARS = 200
+# How pydantic-core's parser says a body is nested past its limit.
+_TOO_DEEP = "recursion limit exceeded"
 
 
 CustomerT_co = TypeVar("CustomerT_co", bound="Customer", covariant=True)
@@ -50,7 +53,7 @@ class PageContent(Generic[CustomerT_co]):
 
 
 def excerpt(response: httpx.Response) -> str:
-    return response.content[:_EXCERPT_CHARS].decode("utf-8", "replace")
+    return response.content[:EXCERPT_CHARS].decode("utf-8", "replace")
 
 
 def invalid_response(response: httpx.Response, problem: str) -> ResponseValidationError:
@@ -82,26 +85,36 @@ def read_body(response: httpx.Response, shape: type[EnvelopeT], wire: WireFormat
             response.content, context=wire
         )
     except ValidationError as exc:
-        raise invalid_response(response, _describe(exc)) from exc
-    return body
+        problem = _describe(exc)
+    else:
+        return body
+    # Raised out of the `except`, so pydantic's error is neither the cause nor the context:
+    # its text quotes the offending input, which may be anything, an echoed key included.
+    raise invalid_response(response, problem)
 
 
 def _describe(exc: ValidationError) -> str:
     # include_input=False: the offending value could be anything, a secret included.
-    error = exc.errors(include_url=False, include_input=False)[0]
+    errors = exc.errors(include_url=False, include_input=False)
+    error = errors[0]
     if error["type"] == "json_invalid":
         return f"response body is not valid JSON ({error['msg']})"
     location = ".".join(str(part) for part in error["loc"])
+    more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
     if not location:
-        return f"expected a JSON object: {error['msg']}"
-    return f"unexpected response body at {location}: {error['msg']}"
+        return f"expected a JSON object: {error['msg']}{more}"
+    return f"unexpected response body at {location}: {error['msg']}{more}"
 
 
 def read_error(response: httpx.Response) -> APIError:
     """Map an error response of any dialect to the typed :class:`APIError` for its status."""
     try:
-        body: Any = json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+        # pydantic-core's parser, as for every other body: its nesting limit turns a hostile
+        # 100,000-deep body into an error, where json.loads would exhaust the stack.
+        body: Any = from_json(response.content)
+    except ValueError as exc:
+        if _TOO_DEEP in str(exc):
+            raise invalid_response(response, f"response body is not valid JSON ({exc})") from exc
         body = excerpt(response)
     message, code, param = None, None, None
     if isinstance(body, dict):
@@ -161,8 +174,10 @@ class Dialect:
             raise InvalidParameterError(
                 "pass starting_after or ending_before, not both", param="ending_before"
             )
-        if "email" in given and not isinstance(given["email"], str):
-            raise InvalidParameterError("email must be a string", param="email")
+        if "email" in given:
+            if not isinstance(given["email"], str):
+                raise InvalidParameterError("email must be a string", param="email")
+            check_text(given["email"], "email")
         return ListQuery(**self.check_list_extras(dict(given)))
 
     def check_list_extras(self, given: dict[str, Any]) -> dict[str, Any]:
@@ -199,6 +214,30 @@ class Dialect:
             return replace(query, ending_before=content.items[0].id)
         return replace(query, starting_after=content.items[-1].id)
 
+    def follow(
+        self, query: Query, content: PageContent[Customer], response: httpx.Response
+    ) -> Query | None:
+        """:meth:`next_query`, checked: a page that says more follow must move the walk on.
+
+        Every walk (sync, async, concurrent, backward) gets its next query here, so a server
+        that repeats a cursor or a token, or claims more after an empty page, is a
+        :class:`ResponseValidationError` at once rather than an endless loop.
+        """
+        following = self.next_query(query, content)
+        if content.has_more and (problem := self.stall(query, content, following)):
+            raise invalid_response(response, f"{problem}: the walk would not advance")
+        return following
+
+    def stall(
+        self, query: Query, content: PageContent[Customer], following: Query | None
+    ) -> str | None:
+        """Why the page after ``content`` would not advance the walk (``None``: it would)."""
+        if not content.items:
+            return "the page is empty but has_more is true"
+        if following == query:
+            return "the next page would be asked for with this page's own cursor or token"
+        return None
+
     # -- single objects -----------------------------------------------------------------------
     def build_get(self, customer_id: str) -> RequestSpec:
         raise NotImplementedError
@@ -223,15 +262,20 @@ class Dialect:
 def _check_cursor(value: object, param: str) -> None:
     if not isinstance(value, str) or not value:
         raise InvalidParameterError(f"{param} must be a non-empty customer id", param=param)
+    check_id(value, param)
 
 
 def check_fields(fields: CustomerFields) -> None:
-    """Types of create/update fields: strings or ``None``, metadata a ``dict[str, str]``."""
+    """Types of create/update fields: strings or ``None``, metadata a ``dict[str, str]``;
+    every text one UTF-8 can encode."""
     for name in ("email", "name", "phone"):
-        if name in fields and fields[name] is not None and not isinstance(fields[name], str):
-            raise InvalidParameterError(
-                f"{name} must be a string or None, got {type(fields[name]).__name__}", param=name
-            )
+        if name in fields and fields[name] is not None:
+            if not isinstance(fields[name], str):
+                raise InvalidParameterError(
+                    f"{name} must be a string or None, got {type(fields[name]).__name__}",
+                    param=name,
+                )
+            check_text(fields[name], name)
     metadata = fields.get("metadata")
     if metadata is None:
         return
@@ -243,3 +287,5 @@ def check_fields(fields: CustomerFields) -> None:
                 f"metadata must map non-empty str keys to str values, got {key!r}: {value!r}",
                 param="metadata",
             )
+        check_text(key, "metadata")
+        check_text(value, "metadata")

@@ -20,7 +20,7 @@ from .._models import Customer, Pagination, _from_epoch
 from .._stripe_models import StripeCustomer
 from .._types import WireFormat
 
-__all__ = ["ListEnvelope", "OffsetEnvelope", "StripeEnvelope", "wire_validator"]
+__all__ = ["CursorEnvelope", "ListEnvelope", "OffsetEnvelope", "StripeEnvelope", "wire_validator"]
 
 
 # Plain dataclasses, not models: pydantic-core would swap a model's schema for its generic
@@ -33,6 +33,13 @@ class ListEnvelope:
 
     data: list[CursorCustomer]
     has_more: StrictBool
+
+
+@dataclass
+class CursorEnvelope(ListEnvelope):
+    """The cursor dialect's list. It has no ``url``; Stripe's has: read to tell them apart."""
+
+    url: Any = None
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The offset-paginated public customers API (seed 002): camelCase objects, ``pagination``."""
+"""The offset-paginated public customers API: camelCase objects, ``pagination``."""
 
 from __future__ import annotations
 
@@ -69,9 +69,13 @@ class OffsetDialect(Dialect):
 
     def check_list_extras(self, given: dict[str, Any]) -> dict[str, Any]:
         offset = given.get("offset", 0)
-        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset < 2**63:
+            # Python refuses to print an int of thousands of digits: name it instead.
+            huge = isinstance(offset, int) and abs(offset) >= 2**63
             raise InvalidParameterError(
-                f"offset must be an int >= 0, got {offset!r}", param="offset"
+                f"offset must be a 64-bit int >= 0, got "
+                f"{'an int out of range' if huge else repr(offset)}",
+                param="offset",
             )
         flag = given.get("include_subscriptions", False)
         if not isinstance(flag, bool):
@@ -109,6 +113,14 @@ class OffsetDialect(Dialect):
             return None
         assert content.pagination is not None  # read_page always sets it for this dialect
         return offset_query(query, content.pagination.offset + len(content.items))
+
+    def stall(
+        self, query: Query, content: PageContent[Customer], following: Query | None
+    ) -> str | None:
+        sent = query.offset if isinstance(query, ListQuery) else None
+        if isinstance(following, ListQuery) and (following.offset or 0) <= (sent or 0):
+            return f"the next offset {following.offset} is not past this page's {sent or 0}"
+        return super().stall(query, content, following)
 
 
 def offset_query(query: ListQuery, offset: int) -> ListQuery:

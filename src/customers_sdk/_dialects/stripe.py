@@ -35,9 +35,9 @@ def _epoch(value: object, param: str) -> int:
         if value.tzinfo is None:
             raise InvalidParameterError(f"{param} must be an aware datetime", param="created")
         return int(value.timestamp())
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) >= 2**63:
         raise InvalidParameterError(
-            f"{param} must be epoch seconds (int) or an aware datetime", param="created"
+            f"{param} must be epoch seconds (a 64-bit int) or an aware datetime", param="created"
         )
     return value
 
@@ -66,6 +66,13 @@ def _form_fields(fields: CustomerFields) -> Params:
         if metadata is None or not metadata:
             pairs.append(("metadata", ""))
         else:
+            for key in metadata:
+                # Stripe's own rule: `metadata[a][b]` would be read as nested metadata.
+                if "[" in key or "]" in key:
+                    raise InvalidParameterError(
+                        f"Stripe metadata keys cannot contain '[' or ']', got {key!r}",
+                        param="metadata",
+                    )
             pairs.extend((f"metadata[{key}]", value) for key, value in metadata.items())
     return tuple(pairs)
 
@@ -117,7 +124,7 @@ def _subscriptions(value: Any) -> Any:
 
 
 class StripeDialect(Dialect):
-    """Stripe's ``/v1/customers`` (seeds 000 and 001)."""
+    """Stripe's ``/v1/customers``."""
 
     name = "stripe"
     operations = frozenset({"list", "get", "create", "update", "delete", "search"})

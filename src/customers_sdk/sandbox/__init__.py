@@ -14,8 +14,8 @@ catches client bugs. Use it in-process through an httpx transport, or over loopb
 >>> len(page["data"]), page["has_more"]
 (5, True)
 
-Paths: Stripe v1 under `/v1/customers`, the offset API (seed 002) under
-`/api/public/customers`, the cursor API (seed 003) under `/rest/v1/customers`.
+Paths: Stripe v1 under `/v1/customers`, the offset API under
+`/api/public/customers`, the cursor API under `/rest/v1/customers`.
 """
 
 from ._app import DEFAULT_API_KEY, LoggedRequest, Sandbox

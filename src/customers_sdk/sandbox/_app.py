@@ -29,6 +29,7 @@ from ._store import Store, make_id
 from ._stripe import STRIPE
 
 DEFAULT_API_KEY = "sk_test_sandbox"
+"""The key a `Sandbox` accepts unless it is given another one."""
 _TOO_DEEP = "The request is nested too deeply."
 BUG_MESSAGE = "The sandbox failed to answer this request (a bug in the sandbox; see its log)."
 logger = logging.getLogger("customers_sdk.sandbox")
@@ -48,10 +49,15 @@ class LoggedRequest(NamedTuple):
     """
 
     method: str
+    """The HTTP method, e.g. `GET`."""
     path: str
+    """The path, e.g. `/v1/customers`."""
     query: str
+    """The raw query string, without the `?`."""
     headers: dict[str, str]
+    """The request's headers, names lower-cased, `Authorization` left out."""
     fault: Fault | None
+    """The fault this request met, or None."""
 
 
 class Sandbox:
@@ -61,13 +67,30 @@ class Sandbox:
     listed by `/rest/v1/customers` too. Serve it in-process with `SandboxTransport` or over
     loopback with `serve`.
 
-    `api_key` is the only key accepted; `restricted_api_key` authenticates but is refused
-    (403) everywhere. `customers` seeded customers are derived from `seed`. `faults` and
-    `latency` (seconds per request) can also be changed later; see `inject` for scripted
-    faults. With `rate_limit_per_second`, requests beyond that rate within a sliding
-    one-second window of `clock` get a 429. `wall_clock` stamps customers created through
-    the API. With `wide`, seeded customers carry every Stripe field, nested objects filled
-    (address, shipping, invoice settings, discount...): pages as heavy as real Stripe's.
+    `faults`, `latency` and `rate_limit_per_second` can be changed later too.
+
+    Args:
+        api_key: The only key accepted.
+        customers: How many customers the store starts with.
+        seed: The seeded customers derive from it: the same seed, the same customers.
+        faults: Random faults to inject (see `FaultConfig`); `inject` scripts exact ones.
+        latency: Seconds every request waits before it is answered.
+        restricted_api_key: A key that authenticates but is refused (403) everywhere.
+        rate_limit_per_second: Requests beyond this rate within a sliding one-second
+            window of `clock` get a 429; None for no limit.
+        clock: The monotonic clock of the rate limit.
+        wall_clock: Stamps the customers created through the API.
+        wide: Seeded customers carry every Stripe field, nested objects filled (address,
+            shipping, invoice settings, discount...): pages as heavy as real Stripe's.
+
+    Raises:
+        ValueError: `customers` or `latency` is negative.
+
+    Attributes:
+        api_key: The only key accepted (`sk_test_sandbox` unless set).
+        restricted_api_key: A key that authenticates but gets 403 everywhere, or None.
+        seed: Where the seeded customers come from: the same seed, the same customers.
+        request_log: Every request received, oldest first (see `LoggedRequest`).
 
     >>> sandbox = Sandbox(customers=5)
     >>> response = sandbox.handle(
@@ -156,6 +179,12 @@ class Sandbox:
     ) -> None:
         """Make the next `times` matching requests fail with `kind`, ahead of random faults.
 
+        Args:
+            kind: The fault (a `Fault` or its name, e.g. `"server_error"`).
+            times: How many matching requests fail.
+            method: Only requests with this method match (None: any).
+            path_contains: Only requests whose path contains this match (None: any).
+
         >>> sandbox = Sandbox(customers=0)
         >>> sandbox.inject("server_error", method="POST", path_contains="/rest/")
         """
@@ -175,9 +204,18 @@ class Sandbox:
     def handle(
         self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes
     ) -> SandboxResponse:
-        """Answer one request. `path` and `query` are as sent on the wire (still encoded).
+        """Answer one request. Latency is left to the caller, which knows whether it may
+        block or must await.
 
-        Latency is left to the caller, which knows whether it may block or must await.
+        Args:
+            method: The HTTP method.
+            path: The path as sent on the wire (still percent-encoded).
+            query: The query string as sent, without the `?`.
+            headers: The request headers (any case).
+            body: The raw body.
+
+        Returns:
+            The response, and the fault it carries if one was injected.
         """
         request = Request.parse(method, path, query, headers, body)
         dialect = next(d for d in DIALECTS if d.owns(request.path))
@@ -217,6 +255,16 @@ class Sandbox:
     ) -> SandboxResponse:
         """An error answered before the request reaches a dialect (the server's framing
         checks), worded in the error shape of the dialect `path` belongs to; not logged.
+
+        Args:
+            path: The request's path: it picks the dialect, hence the error's shape.
+            status: The HTTP status.
+            type: The error's `type`.
+            message: The error's `message`.
+            code: The error's `code`, if any.
+
+        Returns:
+            The error response.
 
         >>> response = Sandbox(customers=0).error_response(
         ...     "/rest/v1/customers", 413, "invalid_request_error", "Too large.", code="too_large"

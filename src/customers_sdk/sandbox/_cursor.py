@@ -1,4 +1,4 @@
-"""Dialect `cursor` (seed 003): JSON customers with cursors and `filters`, under /rest."""
+"""Dialect `cursor`: JSON customers with cursors and `filters`, under /rest."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from ._dialect import REST_ERRORS, Context, Dialect, rest_error_body
 from ._filters import compile_filters
-from ._http import ApiError, JSONObject, Reply, int_param, reject_unknown_params
+from ._http import ApiError, JSONObject, Reply, int_param, parse_json, reject_unknown_params
 from ._listing import cursor_positions
 from ._store import CustomerRecord
 
@@ -18,7 +18,7 @@ LIST_PARAMS = frozenset({"limit", "starting_after", "ending_before", "filters"})
 
 
 def render_customer(record: CustomerRecord) -> JSONObject:
-    """A customer in seed 003's shape (`created_at` in epoch milliseconds)."""
+    """A customer in the cursor API's shape (`created_at` in epoch milliseconds)."""
     customer: JSONObject = {
         "object": "customer",
         "id": record.id,
@@ -141,7 +141,7 @@ def _json_object(context: Context) -> dict[str, Any]:
             code="unsupported_content_type",
         )  # fmt: skip
     try:
-        document = json.loads(request.body)
+        document = parse_json(request.body)
     except ValueError:
         raise ApiError(
             400, "invalid_request_error", "The request body is not valid JSON.",
@@ -171,4 +171,4 @@ CURSOR = Dialect(
     idempotent_methods=frozenset({"POST", "PATCH", "DELETE"}),
     allow_basic_auth=False,
 )
-"""The JSON customers API of seed 003 under /rest/v1/customers."""
+"""The JSON customers API under /rest/v1/customers."""

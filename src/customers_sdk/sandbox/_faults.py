@@ -46,10 +46,15 @@ class FaultConfig:
     """
 
     rate: float = 0.3
+    """The probability, 0 to 1, that an eligible request fails."""
     kinds: tuple[Fault, ...] = tuple(Fault)
+    """The faults to choose from, equally likely."""
     seed: int = 0
+    """Seeds the random choice: the same requests meet the same faults."""
     retry_after: float = 1.0
+    """The `Retry-After` a `rate_limit` fault announces, in seconds."""
     methods: frozenset[str] | None = None
+    """Only requests with these methods are eligible (None: all of them)."""
 
     def __init__(
         self,

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ._http import ApiError
+from ._http import ApiError, parse_json
 from ._store import CustomerRecord, Predicate
 
 MAX_DEPTH = 16
@@ -57,7 +57,7 @@ def compile_filters(raw: str) -> Predicate:
     True
     """
     try:
-        document = json.loads(raw)
+        document = parse_json(raw)
     except ValueError:
         raise _filter_error(f"filters is not valid JSON: {raw[:80]!r}") from None
     return _compile(document, depth=0)

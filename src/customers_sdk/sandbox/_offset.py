@@ -1,4 +1,4 @@
-"""Dialect `offset` (seed 002): a read-only, offset-paginated camelCase customer list."""
+"""Dialect `offset`: a read-only, offset-paginated camelCase customer list."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ PREFIX = "/api/public/customers"
 
 @lru_cache(maxsize=1 << 17)
 def iso_timestamp(epoch_ms: int) -> str:
-    """ISO 8601 in UTC with milliseconds and a Z, as seed 002 shows.
+    """ISO 8601 in UTC with milliseconds and a Z, as the offset API sends it.
 
     >>> iso_timestamp(1_704_067_200_123)
     '2024-01-01T00:00:00.123Z'
@@ -44,7 +44,7 @@ def render_subscription(subscription: Subscription) -> JSONObject:
 
 
 def render_customer(record: CustomerRecord, *, include_subscriptions: bool) -> JSONObject:
-    """A customer in seed 002's camelCase shape; the stored name splits at its first space."""
+    """A customer in the offset API's camelCase shape; the stored name splits at its first space."""
     first_name, _, last_name = (record.name or "").partition(" ")
     customer: JSONObject = {
         "id": str(record.number),
@@ -107,4 +107,4 @@ OFFSET = Dialect(
     idempotent_methods=frozenset(),
     allow_basic_auth=False,
 )
-"""The public customers API of seed 002 under /api/public/customers."""
+"""The public customers API under /api/public/customers."""

@@ -172,5 +172,5 @@ def _derive_subscriptions(seed: int, number: int, created_ms: int) -> tuple[Subs
 
 
 def has_active_subscription(record: CustomerRecord) -> bool:
-    """True when any subscription is `active` or `trialing` (what seed 002 calls active)."""
+    """True when any subscription is `active` or `trialing` (what the offset API calls active)."""
     return any(s.status in ("active", "trialing") for s in subscriptions_of(record))

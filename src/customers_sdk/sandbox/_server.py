@@ -227,6 +227,24 @@ class SandboxServer:
     Each connection has a thread; beyond `max_connections` (1,024) at once, a new one gets
     a 503 with `Retry-After: 1` and is closed.
 
+    Args:
+        sandbox: The sandbox to serve.
+        host: The address to bind: keep a loopback one.
+        port: The port; 0 picks a free one (read it back from `port` or `url`).
+        sleep: How request threads wait out the sandbox's latency.
+        max_body_bytes: Bigger request bodies get a 413.
+        idle_timeout: Seconds of silence before a connection is closed.
+        max_connections: Connections served at once; more get a 503.
+
+    Raises:
+        ValueError: A limit is out of range.
+        OSError: The address cannot be bound.
+
+    Attributes:
+        sandbox: The sandbox answering the requests.
+        host: The address the socket is bound to (`127.0.0.1` unless set).
+        port: The port the socket is bound to (the one the system chose for `port=0`).
+
     >>> with SandboxServer(Sandbox(customers=1)).start() as server:
     ...     server.cursor_base_url == server.url + "/rest"
     True
@@ -272,10 +290,12 @@ class SandboxServer:
 
     @property
     def stripe_base_url(self) -> str:
+        """The `base_url` for `CustomersClient.stripe()`: the root (`/v1/customers`)."""
         return self.url
 
     @property
     def offset_base_url(self) -> str:
+        """The `base_url` for `CustomersClient.offset()`: the root (`/api/public/customers`)."""
         return self.url
 
     @property
@@ -284,7 +304,11 @@ class SandboxServer:
         return self.url + "/rest"
 
     def start(self) -> SandboxServer:
-        """Serve from a daemon thread; returns self so `with server.start():` reads well."""
+        """Serve from a daemon thread.
+
+        Returns:
+            The server itself, so `with server.start():` reads well.
+        """
         if self._thread is None:
             self._serving = True
             self._thread = threading.Thread(
@@ -338,8 +362,17 @@ def serve(
 ) -> SandboxServer:
     """Serve `sandbox` (a default one if None) on `host:port` from a background thread.
 
-    Port 0 picks a free port; read it back from `server.url`. `max_body_bytes`,
-    `idle_timeout` and `max_connections` are the limits `SandboxServer` describes.
+    Args:
+        sandbox: The sandbox to serve; None for a fresh default one.
+        host: The address to bind: keep a loopback one.
+        port: The port; 0 picks a free one (read it back from `server.url`).
+        sleep: How request threads wait out the sandbox's latency.
+        max_body_bytes: Bigger request bodies get a 413.
+        idle_timeout: Seconds of silence before a connection is closed.
+        max_connections: Connections served at once; more get a 503.
+
+    Returns:
+        The started server; use it as a context manager, or call `close()`.
 
     >>> with serve(Sandbox(customers=10)) as server:
     ...     server.url.startswith("http://127.0.0.1:")

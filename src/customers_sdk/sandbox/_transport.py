@@ -11,9 +11,9 @@ from ._app import Sandbox
 from ._http import SandboxResponse
 
 try:
-    from anyio import sleep as _async_sleep
+    from anyio import sleep as anyio_sleep
 except ImportError:  # pragma: no cover - httpx depends on anyio, this is belt and braces
-    from asyncio import sleep as _async_sleep
+    from asyncio import sleep as anyio_sleep
 
 DISCONNECTED = "Server disconnected without sending a response."
 
@@ -23,9 +23,13 @@ class SandboxTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     Faults look as they would over a socket: a dropped connection raises
     `httpx.RemoteProtocolError`, a truncated body raises it partway through reading.
-    `sleep` / `async_sleep` are how latency is waited out (swap them in tests). The
-    request's read timeout is honoured: when the sandbox's latency is longer, the client
+    The request's read timeout is honoured: when the sandbox's latency is longer, the client
     waits the timeout and gets `httpx.ReadTimeout`, though the request was executed.
+
+    Args:
+        sandbox: The sandbox answering the requests.
+        sleep: How a sync client waits out latency (swap it in tests).
+        async_sleep: How an async client waits out latency (swap it in tests).
 
     >>> sandbox = Sandbox(customers=3)
     >>> with httpx.Client(transport=SandboxTransport(sandbox), base_url="http://sandbox") as c:
@@ -33,18 +37,29 @@ class SandboxTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     200
     """
 
+    sandbox: Sandbox
+    """The sandbox answering the requests."""
+
     def __init__(
         self,
         sandbox: Sandbox,
         *,
         sleep: Callable[[float], object] = time.sleep,
-        async_sleep: Callable[[float], Awaitable[object]] = _async_sleep,
+        async_sleep: Callable[[float], Awaitable[object]] = anyio_sleep,
     ) -> None:
         self.sandbox = sandbox
         self._sleep = sleep
         self._async_sleep = async_sleep
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Answer one request of a sync `httpx.Client` (httpx calls this).
+
+        Args:
+            request: The request to answer.
+
+        Returns:
+            The sandbox's response.
+        """
         body = request.read()
         wait, gives_up = _wait(self.sandbox.latency, request)
         if wait:
@@ -52,6 +67,14 @@ class SandboxTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return _to_httpx(request, self._answer(request, body), gives_up)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Answer one request of an `httpx.AsyncClient` (httpx calls this).
+
+        Args:
+            request: The request to answer.
+
+        Returns:
+            The sandbox's response.
+        """
         body = await request.aread()
         wait, gives_up = _wait(self.sandbox.latency, request)
         if wait:

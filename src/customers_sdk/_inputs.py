@@ -1,0 +1,189 @@
+"""Checks of what a caller hands the SDK that ends up on the wire: the key, the base URL,
+header values, free text. Each failure is an :class:`InvalidParameterError` raised before
+anything is sent, and no message ever quotes the key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import httpx
+
+from ._errors import InvalidParameterError
+
+__all__ = [
+    "check_api_key",
+    "check_base_url",
+    "check_header_value",
+    "check_headers",
+    "check_text",
+]
+
+# What h11 sends: visible ASCII, inner spaces and tabs (httpx encodes header values as ASCII).
+_HEADER_VALUE = re.compile(r"(?:[\x21-\x7e]+(?:[ \t]+[\x21-\x7e]+)*)?")
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_CHAR = re.compile(r"[\x20-\x7e\t]")
+_KEY = re.compile(r"[\x21-\x7e]+")
+_AUTHORITY = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://([^/?#]*)")
+_CHAR_NAMES = {
+    "\n": "a line feed",
+    "\r": "a carriage return",
+    "\x00": "a NUL",
+    "\t": "a tab",
+    " ": "a space",
+}
+
+
+def _char_name(char: str) -> str:
+    if char in _CHAR_NAMES:
+        return _CHAR_NAMES[char]
+    if ord(char) > 0x7E:
+        return "a non-ASCII character"
+    return f"a control character (U+{ord(char):04X})"
+
+
+def _first_bad(value: str, allowed: re.Pattern[str]) -> str:
+    """Where and what the first character ``allowed`` refuses is, without quoting ``value``."""
+    for index, char in enumerate(value):
+        if not allowed.fullmatch(char):
+            return f"{_char_name(char)} at position {index} of {len(value)}"
+    return f"leading or trailing whitespace (length {len(value)})"
+
+
+def check_api_key(key: object, source: str) -> str:
+    """The key as an HTTP header can carry it: visible ASCII only, no whitespace anywhere.
+
+    ``source`` names where it came from (``"api_key"`` or the environment variable). The
+    message says what is wrong and where, never the key itself.
+
+    Example:
+        >>> try:
+        ...     check_api_key("sk_test_123\\n", "STRIPE_API_KEY")
+        ... except InvalidParameterError as exc:
+        ...     print(exc)
+        STRIPE_API_KEY has a line feed at position 11 of 12; an API key is visible ASCII only \
+(a trailing newline from a file or an environment variable?)
+    """
+    if not isinstance(key, str):
+        raise InvalidParameterError(
+            f"{source} must be a string, got {type(key).__name__}", param="api_key"
+        )
+    if not _KEY.fullmatch(key):
+        raise InvalidParameterError(
+            f"{source} has {_first_bad(key, _KEY)}; an API key is visible ASCII only "
+            "(a trailing newline from a file or an environment variable?)",
+            param="api_key",
+        )
+    return key
+
+
+def check_header_value(
+    value: object, param: str, *, required: bool = False, label: str | None = None
+) -> str:
+    """A string that can be an HTTP header's value: ASCII, no CR, LF or NUL, no whitespace at
+    either end; non-empty when ``required``.
+
+    Example:
+        >>> check_header_value("2024-06-20", "stripe_version")
+        '2024-06-20'
+    """
+    label = label or param
+    if not isinstance(value, str):
+        raise InvalidParameterError(
+            f"{label} must be a string, got {type(value).__name__}", param=param
+        )
+    if required and not value:
+        raise InvalidParameterError(f"{label} must not be empty", param=param)
+    if not _HEADER_VALUE.fullmatch(value):
+        raise InvalidParameterError(
+            f"{label} has {_first_bad(value, _HEADER_CHAR)}; "
+            "an HTTP header value is ASCII without line breaks or NUL",
+            param=param,
+        )
+    return value
+
+
+def check_headers(headers: Mapping[str, str] | None, param: str) -> dict[str, str]:
+    """``headers`` as a dict, each name a valid token and each value a valid header value."""
+    if headers is None:
+        return {}
+    if not isinstance(headers, Mapping):
+        raise InvalidParameterError(f"{param} must be a dict of str to str", param=param)
+    for name, value in headers.items():
+        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+            raise InvalidParameterError(f"{param} has an invalid header name {name!r}", param=param)
+        check_header_value(value, param, label=f"{param}[{name!r}]")
+    return dict(headers)
+
+
+def check_text(value: str, param: str) -> str:
+    """A string UTF-8 can encode: no lone surrogate (what a bad decode or a JSON ``\\ud800``
+    leaves behind), which would fail while the request is being encoded.
+
+    Example:
+        >>> check_text("Ada", "name")
+        'Ada'
+    """
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            position = exc.start
+        else:
+            return value
+        raise InvalidParameterError(
+            f"{param} has a lone surrogate (U+{ord(value[position]):04X}) at position "
+            f"{position}, which cannot be encoded",
+            param=param,
+        )
+    return value
+
+
+def check_base_url(url: object, source: str) -> str:
+    """An ``http(s)`` URL with a host, and nothing a path could not be appended to: no
+    credentials (``https://api.stripe.com@evil.example`` is a request to evil.example), no
+    query, no fragment. Returned without its trailing slash.
+
+    Example:
+        >>> check_base_url("https://api.example.com/", "base_url")
+        'https://api.example.com'
+    """
+    if not isinstance(url, str):
+        raise InvalidParameterError(
+            f"{source} must be a string, got {type(url).__name__}", param="base_url"
+        )
+    authority = _AUTHORITY.match(url)
+    # Checked before anything quotes the URL: its user info may be a password.
+    if authority is not None and "@" in authority.group(1):
+        raise InvalidParameterError(
+            f"{source} must not carry credentials (user info before an '@'): the key is sent "
+            "in a header, and whatever follows the '@' is the host",
+            param="base_url",
+        )
+    if not url.startswith(("http://", "https://")):
+        raise InvalidParameterError(
+            f"{source} must start with http:// or https://, got {url!r}", param="base_url"
+        )
+    if "?" in url or "#" in url:
+        raise InvalidParameterError(
+            f"{source} must not have a query or a fragment (paths are appended to it), got {url!r}",
+            param="base_url",
+        )
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        problem = str(exc)
+    else:
+        problem = ""
+        if not parsed.host:
+            problem = "no host"
+        elif any(char.isspace() for char in url):
+            problem = "whitespace in it"
+        elif parsed.port is not None and not 0 < parsed.port < 65536:
+            problem = f"port {parsed.port} out of range"
+        if not problem:
+            return url.rstrip("/")
+    raise InvalidParameterError(
+        f"{source} is not a usable URL ({problem}): {url!r}", param="base_url"
+    )

@@ -1,0 +1,98 @@
+"""A client's fixed configuration, shared by all its calls: :class:`Settings` (the dialect, the
+key, the base URL, the default timeout and retries, the headers, the rate limiter, the clock)
+and :func:`to_timeout`, which checks a ``timeout=`` argument. No I/O."""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+
+import httpx
+
+from . import _retry
+from ._body import DEFAULT_MAX_RESPONSE_BYTES
+from ._dialects import Dialect
+from ._errors import InvalidParameterError
+from ._inputs import check_headers
+from ._ratelimit import Limiter
+from ._redact import redact_text, scrub
+from ._types import Timeout
+from ._version import __version__
+
+__all__ = ["Settings", "to_timeout"]
+
+_USER_AGENT = (
+    f"customers-sdk/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
+)
+
+
+def to_timeout(timeout: Timeout) -> httpx.Timeout:
+    """A float, ``None`` or ``httpx.Timeout`` as an ``httpx.Timeout``; anything else (a string,
+    a negative or NaN number) is an :class:`InvalidParameterError` before anything is sent."""
+    if isinstance(timeout, httpx.Timeout) or timeout is None:
+        return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(None)
+    valid = isinstance(timeout, (int, float)) and not isinstance(timeout, bool)
+    if not valid or not timeout >= 0:  # `not >=` also rejects NaN
+        raise InvalidParameterError(
+            f"timeout must be seconds >= 0, None or an httpx.Timeout, got {timeout!r}",
+            param="timeout",
+        )
+    return httpx.Timeout(timeout)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A client's fixed configuration, shared by all its calls. Never shows the key.
+
+    ``clock`` (monotonic seconds) times deadlines, logs and the rate limiter; tests swap it with
+    :meth:`with_clock`.
+
+    Example:
+        >>> from customers_sdk._dialects import StripeDialect
+        >>> settings = Settings(StripeDialect(), "sk_test_x", "https://api.stripe.com",
+        ...                     httpx.Timeout(5.0), 2, {})
+        >>> "sk_test_x" in repr(settings)
+        False
+    """
+
+    dialect: Dialect
+    api_key: str = field(repr=False)
+    base_url: str
+    timeout: httpx.Timeout
+    max_retries: int
+    headers: Mapping[str, str] = field(repr=False)
+    limiter: Limiter | None = None
+    policy: _retry.RetryPolicy = field(default_factory=_retry.RetryPolicy)
+    clock: Callable[[], float] = time.monotonic
+    max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES
+
+    @staticmethod
+    def base_headers(api_key: str, extra: Mapping[str, str] | None) -> dict[str, str]:
+        headers = {
+            "Authorization": f"Bearer {api_key}",
+            "Accept": "application/json",
+            "User-Agent": _USER_AGENT,
+        }
+        headers.update(check_headers(extra, "default_headers"))
+        return headers
+
+    def redact(self, text: str) -> str:
+        """``text`` with the API key masked: the one place every error and log line goes
+        through before it can show something a server sent back (rules in ``_redact``)."""
+        return redact_text(text, self.api_key)
+
+    def scrub(self, error: BaseException) -> None:
+        """Mask the key in ``error``, its body and its chain of causes, in place."""
+        scrub(error, self.redact)
+
+    def with_clock(self, clock: Callable[[], float]) -> Settings:
+        """A copy timed by ``clock``, its rate limiter (a fresh one, same budget) included.
+
+        Example:
+            >>> now = [0.0]
+            >>> client._settings = client._settings.with_clock(lambda: now[0])  # doctest: +SKIP
+        """
+        limiter = None if self.limiter is None else self.limiter.with_clock(clock)
+        return replace(self, clock=clock, limiter=limiter)
