@@ -254,6 +254,10 @@ class Dialect:
     def build_search(self, query: SearchQuery) -> RequestSpec:
         raise NotImplementedError
 
+    def customer_model(self) -> type[Customer]:
+        """This dialect's subclass of :class:`Customer` (its module loads on this first call)."""
+        raise NotImplementedError
+
     def read_customer(self, response: httpx.Response) -> Customer:
         """The customer in the body, as this dialect's subclass of :class:`Customer`."""
         raise NotImplementedError

@@ -93,10 +93,13 @@ class CursorDialect(Dialect):
             )
         return PageContent(body.data, body.has_more)
 
-    def read_customer(self, response: httpx.Response) -> CursorCustomer:
+    def customer_model(self) -> type[CursorCustomer]:
         from .._dialect_models import CursorCustomer  # on first use: see _envelopes
 
-        return read_body(response, CursorCustomer, self.wire)
+        return CursorCustomer
+
+    def read_customer(self, response: httpx.Response) -> CursorCustomer:
+        return read_body(response, self.customer_model(), self.wire)
 
     def _item(self, customer_id: str) -> str:
         return f"{self.collection_path}/{id_segment(customer_id)}"

@@ -103,10 +103,13 @@ class OffsetDialect(Dialect):
         _snake_extras(body.data)
         return PageContent(body.data, body.pagination.has_more, body.pagination)
 
-    def read_customer(self, response: httpx.Response) -> OffsetCustomer:
+    def customer_model(self) -> type[OffsetCustomer]:
         from .._dialect_models import OffsetCustomer  # on first use: see _envelopes
 
-        return read_body(response, OffsetCustomer, self.wire)
+        return OffsetCustomer
+
+    def read_customer(self, response: httpx.Response) -> OffsetCustomer:
+        return read_body(response, self.customer_model(), self.wire)
 
     def next_query(self, query: Query, content: PageContent[Customer]) -> Query | None:
         if not content.has_more or not content.items or not isinstance(query, ListQuery):

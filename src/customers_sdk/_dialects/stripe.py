@@ -178,10 +178,13 @@ class StripeDialect(Dialect):
             return SearchQuery(query.query, query.limit, content.next_page_token)
         return super().next_query(query, content)
 
-    def read_customer(self, response: httpx.Response) -> StripeCustomer:
+    def customer_model(self) -> type[StripeCustomer]:
         from .._stripe_models import StripeCustomer  # on first use: see _envelopes
 
-        return read_body(response, StripeCustomer, self.wire)
+        return StripeCustomer
+
+    def read_customer(self, response: httpx.Response) -> StripeCustomer:
+        return read_body(response, self.customer_model(), self.wire)
 
     def build_get(self, customer_id: str) -> RequestSpec:
         return RequestSpec("GET", f"{_COLLECTION}/{id_segment(customer_id)}")
