@@ -1,4 +1,4 @@
-"""Scenario 7 — wide customers: the Stripe list walk when every field of the customer is filled.
+"""Scenario 9 — wide customers: the Stripe list walk when every field of the customer is filled.
 
 The sandbox's default customers leave Stripe's optional fields null; real ones carry an
 address, shipping, invoice settings, a discount... Typing all of them (``StripeCustomer``) must

@@ -40,15 +40,6 @@ INTERNAL_WORDS = {
     "a note to the team": re.compile(r"\b(?:profiler notes|the lead|reverted within)\b", re.I),
 }
 
-# Pages being rewritten elsewhere while this check landed; they are not checked yet. Shrink this
-# list as each one is cleaned of internal words (the rewrite of benchmarks/ is due for it).
-TEMPORARILY_EXEMPT_PAGES = {
-    "benchmarks/index.html",
-    "guides/async/index.html",
-    "guides/cli/index.html",
-    "guides/pagination/index.html",
-}
-
 _VOID_TAGS = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
 
@@ -201,7 +192,6 @@ def test_no_page_speaks_the_project_s_internal_language(site: Path) -> None:
     found = [
         (page, what, match.group(0))
         for page, text in _pages(site)
-        if page not in TEMPORARILY_EXEMPT_PAGES
         for what, pattern in INTERNAL_WORDS.items()
         for match in pattern.finditer(text)
     ]
