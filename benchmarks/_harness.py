@@ -292,15 +292,20 @@ def run_probe(module: str, *arguments: str) -> dict[str, float]:
 
 
 @contextmanager
-def sandbox_server(customers: int, *, latency_ms: float = 0.0, pin: bool = True) -> Iterator[str]:
+def sandbox_server(
+    customers: int, *, latency_ms: float = 0.0, pin: bool = True, wide: bool = False
+) -> Iterator[str]:
     """Start ``customers sandbox`` in a subprocess; yield its base URL (stripe and offset).
 
-    The cursor dialect's base URL is this one plus ``/rest``.
+    The cursor dialect's base URL is this one plus ``/rest``. With ``wide``, customers carry
+    every Stripe field, nested objects filled (``customers sandbox --wide``).
     """
     command = [
         sys.executable, "-m", "customers_sdk", "sandbox", "--port", "0",
         "--customers", str(customers), "--latency-ms", str(latency_ms),
     ]  # fmt: skip
+    if wide:
+        command.append("--wide")
     split = cpu_split() if pin else None
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=subprocess_env()

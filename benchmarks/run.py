@@ -1,8 +1,8 @@
 """Run the benchmarks: ``python -m benchmarks [--quick] [--only NAME ...] [--json FILE]``.
 
-Eight scenarios (see ``docs/benchmarks.md``): list throughput, per-call overhead, concurrency,
-memory, import time, model parsing, a fleet of processes sharing one rate limit in Redis, and
-bulk export to a file in each format.
+Nine scenarios (see ``docs/benchmarks.md``): list throughput, per-call overhead, concurrency,
+memory, import time, model parsing, the walk of wide Stripe customers, a fleet of processes
+sharing one rate limit in Redis, and bulk export to a file in each format.
 Each prints its measures (median and spread over several runs) and its ratios with PASS or
 MISS against the target. ``--quick`` runs smaller
 walks and fewer runs: a fast check, not figures to publish.
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from . import concurrency, export, fleet, imports, memory, overhead, parsing, throughput
+from . import concurrency, export, fleet, imports, memory, overhead, parsing, throughput, wide
 from ._harness import Section, cpu_split, cpu_times, pinned_client, steal_share
 
 __all__ = ["PLANS", "SCENARIOS", "Plan", "main", "run_scenario"]
@@ -45,6 +45,7 @@ class Plan:
     import_runs: int
     parse_pages: int
     parse_runs: int
+    wide_customers: int
     fleet_budget: float
     fleet_processes: int
     fleet_requests: int
@@ -58,7 +59,7 @@ PLANS = {
         walk_customers=20_000, walk_runs=5, get_calls=2_000, get_runs=4,
         concurrency_customers=10_000, concurrency_latency_ms=20.0, concurrency_runs=5,
         memory_small=20_000, memory_large=200_000, memory_runs=2,
-        import_runs=15, parse_pages=50, parse_runs=10,
+        import_runs=15, parse_pages=50, parse_runs=10, wide_customers=10_000,
         fleet_budget=40.0, fleet_processes=4, fleet_requests=60, fleet_runs=3,
         export_customers=200_000, export_runs=1,
     ),
@@ -66,7 +67,7 @@ PLANS = {
         walk_customers=5_000, walk_runs=3, get_calls=500, get_runs=3,
         concurrency_customers=2_000, concurrency_latency_ms=20.0, concurrency_runs=2,
         memory_small=5_000, memory_large=50_000, memory_runs=1,
-        import_runs=5, parse_pages=20, parse_runs=3,
+        import_runs=5, parse_pages=20, parse_runs=3, wide_customers=3_000,
         fleet_budget=40.0, fleet_processes=4, fleet_requests=20, fleet_runs=1,
         export_customers=20_000, export_runs=1,
     ),
@@ -75,7 +76,7 @@ PLANS = {
         walk_customers=250, walk_runs=1, get_calls=10, get_runs=1,
         concurrency_customers=250, concurrency_latency_ms=1.0, concurrency_runs=1,
         memory_small=1_100, memory_large=1_300, memory_runs=1,
-        import_runs=1, parse_pages=1, parse_runs=1,
+        import_runs=1, parse_pages=1, parse_runs=1, wide_customers=250,
         fleet_budget=40.0, fleet_processes=2, fleet_requests=3, fleet_runs=1,
         export_customers=150, export_runs=1,
     ),
@@ -98,6 +99,9 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "imports": lambda plan, pin: imports.run(runs=plan.import_runs),
     "parsing": lambda plan, pin: parsing.run(pages=plan.parse_pages, runs=plan.parse_runs),
+    "wide": lambda plan, pin: wide.run(
+        customers=plan.wide_customers, runs=plan.walk_runs, pin=pin
+    ),
     "fleet": lambda plan, pin: fleet.run(
         budget=plan.fleet_budget, processes=plan.fleet_processes,
         requests=plan.fleet_requests, runs=plan.fleet_runs, pin=pin,

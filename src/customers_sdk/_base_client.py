@@ -311,7 +311,7 @@ class BaseClient(Generic[HttpT]):
 
     def _page_parts(
         self, query: Query, response: httpx.Response
-    ) -> tuple[PageContent, Query | None]:
+    ) -> tuple[PageContent[Customer], Query | None]:
         dialect = self._settings.dialect
         with masking(self._settings.scrub):  # the next query too: a stalled walk quotes ids
             content = dialect.read_page(response, query)
@@ -359,9 +359,7 @@ class BaseClient(Generic[HttpT]):
         # A 404 reaches here only when an earlier attempt of this very delete may have done it
         # (see Call.check); the caller asked for the customer to be gone, and it is.
         if response.status_code == 404:
-            from ._models import Customer  # loaded with the first response (see _envelopes)
-
-            customer = Customer(id=customer_id, deleted=True)
+            customer = self._settings.dialect.customer_model()(id=customer_id, deleted=True)
             customer._response_info = info
             return customer
         customer = self._customer(response, info)

@@ -14,7 +14,7 @@ where pydantic-core cannot do the work.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timezone
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
@@ -155,6 +155,11 @@ class _Model(BaseModel):
         """Fields the server sent that the model does not declare."""
         return dict(self.__pydantic_extra__ or {})
 
+    def _beyond(self, names: Collection[str]) -> dict[str, Any]:
+        # What a table of `names` would lose: the other fields the wire set (a dialect's
+        # own, under their Python names) and the extras, as JSON values.
+        return self.model_dump(mode="json", exclude=set(names), exclude_unset=True)
+
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
         from ._display import model_repr_args
 
@@ -197,7 +202,8 @@ ACTIVE_STATUSES = frozenset({SubscriptionStatus.ACTIVE.value, SubscriptionStatus
 
 
 class Plan(_Model):
-    """A subscription's plan (the offset API's plan object; Stripe's price/plan map onto it).
+    """A subscription's plan (the offset API's plan object; Stripe's price/plan map onto it:
+    ``interval_count`` and ``product`` (its id) come from Stripe's).
 
     Example:
         >>> Plan(stripe_price_id="price_1", name="Pro", amount=4999, currency="usd").amount
@@ -214,6 +220,10 @@ class Plan(_Model):
     """Three-letter ISO currency code, lowercase (``"usd"``)."""
     interval: str | None = None
     """How often the plan bills: ``"month"``, ``"year"``..."""
+    interval_count: int | None = _aliases("interval_count", "intervalCount")
+    """How many ``interval`` units between bills (``3`` with ``"month"``: quarterly)."""
+    product: str | None = None
+    """The id of the product the plan sells (Stripe's ``prod_...``), when the server says."""
 
 
 class Subscription(_Model):
@@ -246,8 +256,18 @@ class Subscription(_Model):
         return self.status in ACTIVE_STATUSES
 
 
+if TYPE_CHECKING:
+    # A sequence to type checkers: Stripe's customers hold a list object (StripeList) there.
+    # A list to pydantic, which validates a Sequence through a Python call per value.
+    _Subscriptions = Sequence[Subscription]
+else:
+    _Subscriptions = list[Subscription]
+
+
 class Customer(_Model):
-    """A customer, the same type whichever dialect it came from.
+    """A customer: the fields every dialect has. Each dialect returns its subclass
+    (:class:`StripeCustomer`, :class:`OffsetCustomer`, :class:`CursorCustomer`) with its own
+    fields too; code written against ``Customer`` works with any of them.
 
     Timestamps are aware UTC datetimes; ``metadata`` is always a dict; fields that a dialect does
     not have are ``None``. Extra fields the server sent are kept (see :attr:`extra`).
@@ -258,7 +278,7 @@ class Customer(_Model):
         ('1970-01-01T00:00:00+00:00', {}, False)
     """
 
-    # Aliases are the wire names: offset's camelCase, Stripe's `created` and `livemode`.
+    # Aliases are the wire names: offset's camelCase, Stripe's `created`.
     id: Annotated[str, Strict()]
     """The customer's id (``cus_...`` on Stripe); what ``get``, ``update`` and ``delete`` take."""
     email: str | None = None
@@ -274,15 +294,7 @@ class Customer(_Model):
     ``createdAt``."""
     updated_at: UTCDateTime | None = _aliases("updated_at", "updatedAt")
     """When the customer last changed (aware UTC), on APIs that say; Stripe does not."""
-    live: bool | None = _aliases("live", "livemode")
-    """True for live data, False for test data (Stripe's ``livemode``); None when not sent."""
-    first_name: str | None = _aliases("first_name", "firstName")
-    """Given name (offset API)."""
-    last_name: str | None = _aliases("last_name", "lastName")
-    """Family name (offset API)."""
-    stripe_customer_id: str | None = _aliases("stripe_customer_id", "stripeCustomerId")
-    """The matching Stripe customer's id, where the offset API links one."""
-    subscriptions: list[Subscription] | None = None
+    subscriptions: _Subscriptions | None = None
     """The customer's subscriptions, when the response includes them (the offset API with
     ``include_subscriptions=True``; Stripe when they are expanded); None otherwise."""
     has_active_subscription: bool | None = _aliases(
@@ -307,15 +319,19 @@ class Customer(_Model):
 
     @model_validator(mode="after")
     def _derive_active(self) -> Customer:
-        # The offset API sends the flag; elsewhere it is derived when subscriptions are known.
         # Being a validator of the whole model also has pydantic-core compile this model
         # afresh inside each dialect's page schema (see _dialects/_envelopes.wire_validator)
         # instead of reusing its generic validator: that is what lets a page read its
         # timestamps in the dialect's own unit without a Python call.
+        self._derive()
+        return self
+
+    def _derive(self) -> None:
+        # The offset API sends the flag; elsewhere it is derived when subscriptions are known.
+        # A subclass derives its own fields here too: one Python call per object, not two.
         if self.has_active_subscription is None and self.subscriptions is not None:
             # Straight into __dict__: not a field the caller set (model_fields_set).
             self.__dict__["has_active_subscription"] = any(s.is_active for s in self.subscriptions)
-        return self
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict (datetimes as ISO 8601 strings), extras included.

@@ -60,7 +60,7 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
 
     def __init__(
         self,
-        content: PageContent,
+        content: PageContent[Any],
         *,
         send: Callable[[Query], SentT],
         read: Callable[[Query, Exchange], PageT],
@@ -69,7 +69,7 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
         response_info: ResponseInfo | None = None,
         concurrency: int = 1,
     ) -> None:
-        self.data: list[ItemT] = content.items  # type: ignore[assignment]
+        self.data: list[ItemT] = content.items
         self.has_more = content.has_more
         self.pagination: Pagination | None = content.pagination
         self.response_info = response_info

@@ -10,6 +10,7 @@ import pytest
 from conftest import NETWORK_MODES, Drive, Driver
 from customers_sdk import (
     AuthenticationError,
+    CursorCustomer,
     InvalidParameterError,
     NotFoundError,
     PermissionDeniedError,
@@ -113,6 +114,7 @@ def test_stripe_search_walks_pages(drive: Drive, server: SandboxServer) -> None:
 def test_cursor_crud_patch_semantics_and_filters(drive: Drive, server: SandboxServer) -> None:
     client = connect(drive, server, "cursor")
     created = client.create(email="grace@example.test", name="Grace", phone="+200")
+    assert isinstance(created, CursorCustomer)
     assert created.live is False
     patched = client.update(created.id, phone=None)
     assert (patched.name, patched.phone) == ("Grace", None)  # absent kept, null cleared

@@ -8,6 +8,7 @@ import json
 import threading
 import time
 from argparse import Namespace
+from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
@@ -148,7 +149,7 @@ def test_help_everywhere(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_sandbox_command_serves_on_loopback() -> None:
     args = Namespace(host="127.0.0.1", port=0, api_key="sk_test_cli", customers=12, seed=1,
-                     latency_ms=0.0, fault_rate=0.0)  # fmt: skip
+                     latency_ms=0.0, fault_rate=0.0, wide=False)  # fmt: skip
     out, stop = io.StringIO(), threading.Event()
     thread = threading.Thread(target=serve_forever, args=(args, out, stop))
     thread.start()
@@ -222,8 +223,9 @@ def test_csv_timestamps_and_extras_match_json() -> None:
     _, table, _ = run("list", "--sandbox", "--limit", "3", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(table)))
     for wire, row in zip(json.loads(listed), rows, strict=True):
-        assert row["created_at"] == wire["created_at"]
-        assert row["created_at"].endswith("Z")
+        # Stripe's JSON has `created` in epoch seconds; the CSV's created_at is its ISO form.
+        created = datetime.fromtimestamp(wire["created"], timezone.utc)
+        assert row["created_at"] == created.isoformat().replace("+00:00", "Z")
         assert json.loads(row["metadata"]) == wire["metadata"]
         assert row["deleted"] == "false"
         # Fields the model does not declare (Stripe's address, balance...) as one JSON object.
@@ -327,19 +329,19 @@ def test_a_closed_pipe_ends_quietly_with_exit_0() -> None:
 
 
 def test_ctrl_c_stops_with_130_and_a_line_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
-    from customers_sdk import Customer
+    from customers_sdk import StripeCustomer  # the sandbox's default dialect reads these
 
-    real = Customer.to_dict
+    real = StripeCustomer.to_dict
     calls = 0
 
-    def interrupted(customer: Customer) -> dict[str, object]:
+    def interrupted(customer: StripeCustomer) -> dict[str, object]:
         nonlocal calls
         calls += 1
         if calls == 42:
             raise KeyboardInterrupt
         return real(customer)
 
-    monkeypatch.setattr(Customer, "to_dict", interrupted)
+    monkeypatch.setattr(StripeCustomer, "to_dict", interrupted)
     status, _, err = run("export", "--sandbox", "--format", "jsonl")
     assert status == 130
     lines = err.splitlines()

@@ -9,7 +9,7 @@ import pytest
 import respx
 
 from conftest import Drive, Waits
-from customers_sdk import InvalidParameterError, NotFoundError, RetryPolicy
+from customers_sdk import InvalidParameterError, NotFoundError, RetryPolicy, StripeCustomer
 from customers_sdk.sandbox import Sandbox, SandboxTransport
 
 KEY = "sk_test_sandbox"
@@ -33,6 +33,7 @@ def test_stripe_delete_whose_reply_was_lost_still_reports_deleted(drive: Drive, 
     deleted = client.delete(victim)
     assert deleted.id == victim
     assert deleted.deleted is True
+    assert type(deleted) is StripeCustomer  # the dialect's own, as a delete that was answered
     assert deleted.response_info is not None
     assert deleted.response_info.retries == 1
     assert victim not in {c.id for c in client.list_all()}

@@ -31,6 +31,11 @@ def test_a_dialect_must_provide_its_builders(build: str) -> None:
         getattr(_Minimal(), build)(*([None] * (2 if build == "read_page" else 1)))
 
 
+def test_a_dialect_must_name_its_customer_model() -> None:
+    with pytest.raises(NotImplementedError):
+        _Minimal().customer_model()
+
+
 def test_read_error_uses_request_id_and_status() -> None:
     response = httpx.Response(
         429,

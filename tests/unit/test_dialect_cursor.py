@@ -14,7 +14,7 @@ import pytest
 import respx
 
 from conftest import API_KEY, COLLECTIONS, Drive, Driver, page_body, unit_driver, wire_customer
-from customers_sdk import ResponseValidationError, where
+from customers_sdk import CursorCustomer, ResponseValidationError, where
 from customers_sdk._filters import FilterLike
 from customers_sdk.sandbox import DEFAULT_API_KEY, Sandbox, SandboxTransport
 
@@ -47,6 +47,7 @@ def test_list_params_auth_and_ms_timestamps(drive: Drive, mock_api: respx.MockRo
     ]
     assert request.headers["authorization"] == f"Bearer {API_KEY}"
     (customer,) = page.data
+    assert isinstance(customer, CursorCustomer)  # the dialect's own class
     assert customer.created_at == datetime(2023, 11, 14, 22, 13, 20, 250_000, timezone.utc)
     assert customer.updated_at == datetime(2023, 11, 14, 22, 13, 21, tzinfo=timezone.utc)
     assert customer.live is False

@@ -12,7 +12,7 @@ import pytest
 import respx
 
 from conftest import API_KEY, COLLECTIONS, Drive, Driver, page_body, unit_driver, wire_customer
-from customers_sdk import Pagination, Plan, SubscriptionStatus
+from customers_sdk import OffsetCustomer, Pagination, Plan, SubscriptionStatus
 
 URL = COLLECTIONS["offset"]
 
@@ -89,6 +89,7 @@ def test_seed_example_maps_camel_case_to_snake_case(
     page = _client(drive).first_page(limit=10, include_subscriptions=True)
 
     (customer,) = page.data
+    assert isinstance(customer, OffsetCustomer)  # the dialect's own class
     assert customer.id == "123"
     assert customer.email == "[email protected]"
     assert (customer.first_name, customer.last_name) == ("John", "Doe")

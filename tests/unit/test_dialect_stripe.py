@@ -14,7 +14,7 @@ import pytest
 import respx
 
 from conftest import API_KEY, COLLECTIONS, Drive, Driver, page_body, unit_driver, wire_customer
-from customers_sdk import InvalidParameterError, ResponseValidationError
+from customers_sdk import InvalidParameterError, ResponseValidationError, StripeCustomer
 
 URL = COLLECTIONS["stripe"]
 
@@ -61,6 +61,7 @@ def test_list_sends_params_auth_and_reads_request_id(
     assert page.response_info.request_id == "req_list_1"
     assert page.response_info.status_code == 200
     first = page.data[0]
+    assert isinstance(first, StripeCustomer)  # the dialect's own class
     assert first.created_at == datetime.fromtimestamp(1_700_000_000, timezone.utc)
     assert first.live is False
     assert first.metadata == {"n": "0"}
@@ -136,7 +137,7 @@ def test_deleted_customer_shape(drive: Drive, mock_api: respx.MockRouter, operat
     customer = getattr(_client(drive), operation)("cus_9")
     assert route.calls.last.request.method == operation.upper()
     assert (customer.id, customer.deleted, customer.email) == ("cus_9", True, None)
-    assert customer.extra == {"object": "customer"}
+    assert (customer.object, customer.extra) == ("customer", {})
 
 
 def test_create_is_form_encoded_with_metadata_in_brackets(

@@ -12,11 +12,14 @@ import httpx
 import pytest
 
 from customers_sdk import (
+    CursorCustomer,
     Customer,
+    OffsetCustomer,
     Pagination,
     Plan,
     ResponseInfo,
     ResponseValidationError,
+    StripeCustomer,
     Subscription,
     SubscriptionStatus,
 )
@@ -47,28 +50,36 @@ def test_stripe_fixture_customer_parses_with_every_field() -> None:
     raw = _stripe_fixtures()["customer"]
     customer = _read(StripeDialect(), raw)
 
+    assert isinstance(customer, StripeCustomer)
     assert customer.id == raw["id"]
     assert customer.created_at == datetime.fromtimestamp(raw["created"], UTC)
+    assert (customer.created, customer.livemode) == (raw["created"], raw["livemode"])
     assert customer.live is raw["livemode"]
     assert customer.email is None
     assert customer.name is None
     assert customer.phone is None
     assert customer.metadata == {}
     assert customer.deleted is False
-    mapped = {"id", "created", "livemode", "email", "name", "phone", "metadata"}
-    for key in set(raw) - mapped:
-        assert customer.extra[key] == raw[key], key
-    # Nested objects stay whole, not flattened or dropped.
-    assert customer.extra["discount"]["source"] == {"coupon": None, "type": "coupon"}
-    assert customer.extra["invoice_settings"]["rendering_options"]["template"] is None
-    assert customer.extra["address"]["line1"] is None
-    assert customer.to_dict()["invoice_settings"] == raw["invoice_settings"]
+    # Every key is a typed field (none left as an extra), nested objects as models.
+    assert customer.extra == {}
+    assert set(raw) <= set(type(customer).model_fields)
+    assert customer.discount is not None
+    assert customer.discount.source is not None
+    assert (customer.discount.source.type, customer.discount.source.coupon) == ("coupon", None)
+    assert customer.invoice_settings is not None
+    assert customer.invoice_settings.rendering_options is not None
+    assert customer.invoice_settings.rendering_options.template is None
+    assert customer.address is not None
+    assert customer.address.line1 is None
+    assert customer.to_dict() == raw  # Stripe's JSON back, key for key
 
 
 def test_stripe_fixture_deleted_customer_parses() -> None:
     raw = _stripe_fixtures()["deleted_customer"]
     customer = _read(StripeDialect(), raw)
-    assert (customer.id, customer.deleted, customer.extra["object"]) == (
+    assert isinstance(customer, StripeCustomer)
+    assert customer.to_dict() == raw
+    assert (customer.id, customer.deleted, customer.object) == (
         raw["id"],
         True,
         "customer",
@@ -98,7 +109,12 @@ def test_stripe_fixture_subscription_parses_through_an_expanded_customer() -> No
         amount=price["unit_amount"],
         currency=price["currency"],
         interval=price["recurring"]["interval"],
+        interval_count=price["recurring"]["interval_count"],
+        product=price["product"],
     )
+    assert isinstance(customer, StripeCustomer)
+    assert customer.subscriptions is not None
+    assert (customer.subscriptions.object, customer.subscriptions.has_more) == ("list", False)
     assert sub.extra["billing_schedules"] == raw_sub["billing_schedules"]
     assert sub.extra["pending_update"]["discount"]["id"] == "obj_123"
     assert customer.has_active_subscription is True
@@ -263,11 +279,14 @@ def test_numbers_given_by_hand_are_epoch_seconds() -> None:
         Customer(id="c", created_at=1_700_000_000_000)  # ms by hand: out of range, not guessed
 
 
-def test_each_dialect_builds_the_one_customer_class() -> None:
-    for dialect in (StripeDialect(), CursorDialect(), OffsetDialect()):
+def test_each_dialect_builds_its_own_customer_class() -> None:
+    classes = {StripeDialect(): StripeCustomer, CursorDialect(): CursorCustomer,
+               OffsetDialect(): OffsetCustomer}  # fmt: skip
+    for dialect, cls in classes.items():
         customer = _read(dialect, {"id": "c"})
-        assert type(customer) is Customer
-        assert customer == Customer(id="c")
+        assert type(customer) is cls
+        assert customer == cls(id="c")
+        assert type(_read_page(dialect, {"id": "c"})) is cls
 
 
 @pytest.mark.parametrize(
@@ -367,15 +386,13 @@ def test_wire_names_are_aliases_and_field_names_still_work() -> None:
         "created": 0,
         "hasActiveSubscription": 1,
     }
-    customer = Customer.model_validate(wire)
-    assert (customer.first_name, customer.live, customer.has_active_subscription) == (
-        "Ada",
-        True,
-        True,
-    )
-    assert customer.created_at == datetime(1970, 1, 1, tzinfo=UTC)
-    assert customer.extra == {}
-    assert Customer(id="c", first_name="Ada", live=False).first_name == "Ada"
+    offset = OffsetCustomer.model_validate(wire)
+    stripe = StripeCustomer.model_validate(wire)
+    assert (offset.first_name, stripe.live, offset.has_active_subscription) == ("Ada", True, True)
+    assert offset.created_at == datetime(1970, 1, 1, tzinfo=UTC) == stripe.created_at
+    assert offset.extra == {"livemode": True}  # not the offset dialect's name
+    assert OffsetCustomer(id="c", first_name="Ada").first_name == "Ada"
+    assert CursorCustomer(id="c", live=False).live is False
     pagination = {"total": 1, "limit": 1, "offset": 0, "hasMore": False}
     assert Pagination.model_validate(pagination).has_more is False
 
@@ -459,3 +476,19 @@ def test_string_values_are_cached_only_on_wires_that_repeat_them(
     first, second = (_read_page(dialect, {"id": "c", "name": "Ada"}) for _ in range(2))
     assert first.name == second.name == "Ada"
     assert (first.name is second.name) is values_shared
+
+
+def test_a_plain_customer_read_with_stripes_context_flattens_its_list_object() -> None:
+    # StripeCustomer keeps the list object; the portable Customer, validated with Stripe's
+    # wire as context (as before StripeCustomer existed), still gets a plain list.
+    raw = {
+        "id": "c",
+        "subscriptions": {"object": "list", "data": [{"id": "s", "status": "active"}]},
+    }
+    customer = Customer.model_validate(raw, context=StripeDialect.wire)
+    assert isinstance(customer.subscriptions, list)
+    assert [s.id for s in customer.subscriptions] == ["s"]
+    none = Customer.model_validate({"id": "c", "subscriptions": None}, context=StripeDialect.wire)
+    assert none.subscriptions is None
+    with pytest.raises(ValueError, match="unexpected shape"):
+        Customer.model_validate({"id": "c", "subscriptions": [1]}, context=StripeDialect.wire)

@@ -113,7 +113,8 @@ client = customers_sdk.CustomersClient.stripe(
     api_key="sk_test_x", http_client=httpx.Client(transport=transport)
 )
 (customer,) = client.list()
-assert type(customer) is customers_sdk.Customer, type(customer)
+assert type(customer) is customers_sdk.StripeCustomer, type(customer)
+assert isinstance(customer, customers_sdk.Customer)
 assert "Customer" in dir(customers_sdk) and "to_dicts" in dir(customers_sdk)
 try:
     customers_sdk.Nope

@@ -70,6 +70,20 @@ def test_customer_has_every_field_of_the_stripe_fixture(http: httpx.Client) -> N
     assert customer["created"] < 10**11  # epoch seconds, not milliseconds
 
 
+def test_wide_customers_fill_every_field_of_the_fixture() -> None:
+    # The benchmark's wide mode: every nested object there to be read, the same keys as ever.
+    with sandbox_client(Sandbox(customers=30, wide=True)) as http:
+        customers = http.get("/v1/customers", params={"limit": 30}).json()["data"]
+    for customer in customers:
+        assert set(customer) == STRIPE_CUSTOMER_FIELDS
+        nullable = {"name", "email", "phone", "currency"}  # as the narrow seed leaves them
+        assert not [key for key, value in customer.items() if value is None and key not in nullable]
+        assert customer["address"]["line1"] == customer["shipping"]["address"]["line1"]
+        assert len(customer["invoice_settings"]["custom_fields"]) == 2
+        assert customer["discount"]["source"]["type"] == "coupon"
+    assert len({c["address"]["city"] for c in customers}) > 1
+
+
 def test_request_ids_are_unique(http: httpx.Client) -> None:
     request_ids = {http.get("/v1/customers").headers["request-id"] for _ in range(5)}
     assert len(request_ids) == 5

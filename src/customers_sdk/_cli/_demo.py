@@ -69,7 +69,7 @@ def run_demo(out: TextIO) -> int:
     sub = subscribed.subscriptions[0] if subscribed.subscriptions else None
     if sub is not None:
         plan = sub.plan.name if sub.plan else "no plan"
-        say(f"   e.g. {subscribed.first_name} {subscribed.last_name}: {sub.status} ({plan})")
+        say(f"   e.g. {subscribed.name}: {sub.status} ({plan})")
 
     say("6. cursor dialect with a typed filter")
     gold = where("metadata.tier").eq("gold") & where("email").contains("@")

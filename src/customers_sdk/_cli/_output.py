@@ -1,7 +1,9 @@
 """Rendering customers for the terminal: a table, JSON, JSON lines or CSV.
 
-Every format reads a customer through :meth:`Customer.to_dict`, so CSV and the table show
-timestamps exactly as JSON does (ISO 8601 in UTC, ``...Z``) and a CSV file round-trips.
+JSON is :meth:`Customer.to_dict` (a Stripe customer's is Stripe's JSON). CSV and the table read
+the portable fields under their names, timestamps as in JSON (ISO 8601 in UTC, ``...Z``), and
+put what a customer has beyond them (a dialect's own fields, extras) in ``extra``: a CSV file
+loses nothing.
 """
 
 from __future__ import annotations
@@ -49,10 +51,6 @@ def parse_columns(spec: str) -> tuple[str, ...]:
 def _lookup(wire: dict[str, Any], column: str) -> Any:
     if column == "extra":
         return {key: value for key, value in wire.items() if key not in _DECLARED} or None
-    if column == "name" and not wire.get("name"):
-        # The offset wire has first and last names only.
-        parts = (wire.get("first_name"), wire.get("last_name"))
-        return " ".join(part for part in parts if part) or None
     value: Any = wire
     for key in column.split("."):
         value = value.get(key) if isinstance(value, dict) else None
@@ -95,10 +93,20 @@ def _fit(columns: Sequence[str], width: int | None) -> list[int]:
     return widths
 
 
-def _counted(customers: Iterable[Customer], counter: list[int]) -> Iterator[dict[str, Any]]:
+def _flat(customer: Customer) -> dict[str, Any]:
+    # What columns read: the portable fields under their names (an offset customer's composed
+    # name, ISO timestamps), then the dialect's own fields and the extras the server sent.
+    portable = customer.model_dump(mode="json", include=set(_DECLARED))
+    return {**portable, **customer._beyond(_DECLARED)}
+
+
+def _counted(
+    customers: Iterable[Customer], counter: list[int], *, flat: bool
+) -> Iterator[dict[str, Any]]:
     for customer in customers:
         counter[0] += 1
-        yield customer.to_dict()
+        # JSON is the dialect's own (Stripe's keys for a StripeCustomer): see to_dict.
+        yield _flat(customer) if flat else customer.to_dict()
 
 
 def write_customers(
@@ -125,7 +133,7 @@ def write_customers(
         'id,created_at\\ncus_1,1970-01-01T00:00:00Z\\n'
     """
     counter = [0]
-    rows = _counted(customers, counter)
+    rows = _counted(customers, counter, flat=fmt in ("table", "csv"))
     if fmt == "table":
         names = tuple(columns or TABLE_COLUMNS)
         layout = list(zip(names, _fit(names, width), strict=True))

@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=0, help="seed of the generated data")
     serve.add_argument("--latency-ms", type=float, default=0.0, help="latency added per request")
     serve.add_argument("--fault-rate", type=float, default=0.0, help="share of requests that fail")
+    serve.add_argument(
+        "--wide", action="store_true", help="seed customers with every Stripe field filled"
+    )
     listing = sub.add_parser("list", help="list customers (first page, or --all)")
     listing.add_argument("--all", action="store_true", help="walk every page")
     _add_list_filters(listing)

@@ -24,6 +24,7 @@ def serve_forever(
         seed=args.seed,
         latency=args.latency_ms / 1000,
         faults=faults,
+        wide=args.wide,
     )
     with serve(sandbox, host=args.host, port=args.port) as server:
         # The three URL lines keep their shape: scripts (the benchmarks) read them.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 import httpx
 from pydantic import ValidationError
@@ -38,11 +38,15 @@ EXCERPT_CHARS = 200
 _TOO_DEEP = "recursion limit exceeded"
 
 
-@dataclass(frozen=True, slots=True)
-class PageContent:
-    """What a dialect reads out of one list or search response."""
+CustomerT_co = TypeVar("CustomerT_co", bound="Customer", covariant=True)
 
-    items: list[Customer]
+
+@dataclass(frozen=True, slots=True)
+class PageContent(Generic[CustomerT_co]):
+    """What a dialect reads out of one list or search response: customers of its own type
+    (``PageContent[StripeCustomer]`` from the Stripe dialect)."""
+
+    items: list[CustomerT_co]
     has_more: bool
     pagination: Pagination | None = None
     next_page_token: str | None = None
@@ -196,10 +200,10 @@ class Dialect:
     def build_list(self, query: ListQuery) -> RequestSpec:
         raise NotImplementedError
 
-    def read_page(self, response: httpx.Response, query: Query) -> PageContent:
+    def read_page(self, response: httpx.Response, query: Query) -> PageContent[Customer]:
         raise NotImplementedError
 
-    def next_query(self, query: Query, content: PageContent) -> Query | None:
+    def next_query(self, query: Query, content: PageContent[Customer]) -> Query | None:
         """The query for the page after ``content``, or ``None`` when it was the last one.
 
         Cursor paging by default: forward from the last id, backward from the first.
@@ -210,7 +214,9 @@ class Dialect:
             return replace(query, ending_before=content.items[0].id)
         return replace(query, starting_after=content.items[-1].id)
 
-    def follow(self, query: Query, content: PageContent, response: httpx.Response) -> Query | None:
+    def follow(
+        self, query: Query, content: PageContent[Customer], response: httpx.Response
+    ) -> Query | None:
         """:meth:`next_query`, checked: a page that says more follow must move the walk on.
 
         Every walk (sync, async, concurrent, backward) gets its next query here, so a server
@@ -222,7 +228,9 @@ class Dialect:
             raise invalid_response(response, f"{problem}: the walk would not advance")
         return following
 
-    def stall(self, query: Query, content: PageContent, following: Query | None) -> str | None:
+    def stall(
+        self, query: Query, content: PageContent[Customer], following: Query | None
+    ) -> str | None:
         """Why the page after ``content`` would not advance the walk (``None``: it would)."""
         if not content.items:
             return "the page is empty but has_more is true"
@@ -246,10 +254,13 @@ class Dialect:
     def build_search(self, query: SearchQuery) -> RequestSpec:
         raise NotImplementedError
 
-    def read_customer(self, response: httpx.Response) -> Customer:
-        from .._models import Customer  # on first use: see _dialects/_envelopes
+    def customer_model(self) -> type[Customer]:
+        """This dialect's subclass of :class:`Customer` (its module loads on this first call)."""
+        raise NotImplementedError
 
-        return read_body(response, Customer, self.wire)
+    def read_customer(self, response: httpx.Response) -> Customer:
+        """The customer in the body, as this dialect's subclass of :class:`Customer`."""
+        raise NotImplementedError
 
 
 def _check_cursor(value: object, param: str) -> None:

@@ -15,19 +15,23 @@ from typing import Any, Literal
 from pydantic import StrictBool, TypeAdapter
 from pydantic_core import SchemaValidator, core_schema
 
+from .._dialect_models import CursorCustomer, OffsetCustomer
 from .._models import Customer, Pagination, _from_epoch
+from .._stripe_models import StripeCustomer
 from .._types import WireFormat
 
 __all__ = ["CursorEnvelope", "ListEnvelope", "OffsetEnvelope", "StripeEnvelope", "wire_validator"]
 
 
 # Plain dataclasses, not models: pydantic-core would swap a model's schema for its generic
-# validator when compiling (see wire_validator). Keys not declared here are ignored.
+# validator when compiling (see wire_validator). Keys not declared here are ignored. Not
+# generic over the customer type either: pydantic does not carry a type argument into a
+# dataclass subclassing a generic one. Each holds its dialect's subclass of Customer.
 @dataclass
 class ListEnvelope:
     """A cursor-paged list: ``data`` and ``has_more``; other keys are ignored."""
 
-    data: list[Customer]
+    data: list[CursorCustomer]
     has_more: StrictBool
 
 
@@ -39,9 +43,11 @@ class CursorEnvelope(ListEnvelope):
 
 
 @dataclass
-class StripeEnvelope(ListEnvelope):
+class StripeEnvelope:
     """Stripe's list, and its search result with ``next_page``."""
 
+    data: list[StripeCustomer]
+    has_more: StrictBool
     # Any type here: read_page checks it, and only where a search needs it.
     next_page: Any = None
 
@@ -50,7 +56,7 @@ class StripeEnvelope(ListEnvelope):
 class OffsetEnvelope:
     """The offset dialect's list: ``data`` and the ``pagination`` block."""
 
-    data: list[Customer]
+    data: list[OffsetCustomer]
     pagination: Pagination
 
 
@@ -91,12 +97,15 @@ def _for_wire(schema: Any, wire: WireFormat) -> Any:
         return [_for_wire(item, wire) for item in schema]
     if not isinstance(schema, dict):
         return schema
-    if schema.get("type") == "function-plain" and schema["function"]["function"] is _from_epoch:
+    function = schema.get("function")
+    if not isinstance(function, dict):  # a serializer's function-plain holds the bare function
+        function = {}
+    if schema.get("type") == "function-plain" and function.get("function") is _from_epoch:
         return _NATIVE_EPOCH
     if (
         wire.subscriptions is None
         and schema.get("type") == "function-before"
-        and schema["function"]["function"] == Customer._wire_subscriptions
+        and getattr(function.get("function"), "__func__", None) is _SUBSCRIPTIONS_HOOK
     ):
         # The hook passes the value through on such a wire; without it pydantic-core keeps
         # the subscriptions in Rust instead of handing them to Python first (an offset page
@@ -113,6 +122,10 @@ def _for_wire(schema: Any, wire: WireFormat) -> Any:
         # pydantic >= 2.12 reads this key; pydantic-core's CoreConfig type does not list it.
         copied["config"] = {**copied.get("config", {}), "val_temporal_unit": wire.timestamp_unit}
     return copied
+
+
+# The hook as each subclass of Customer inherits it: bound to that subclass, the same function.
+_SUBSCRIPTIONS_HOOK = Customer._wire_subscriptions.__func__  # type: ignore[attr-defined]
 
 
 def _snake_first(path: Any) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -20,6 +20,9 @@ from ._base import (
     invalid_response,
     read_body,
 )
+
+if TYPE_CHECKING:
+    from .._dialect_models import CursorCustomer
 
 __all__ = ["CursorDialect"]
 
@@ -73,7 +76,7 @@ class CursorDialect(Dialect):
             params.append(("filters", filters_json(query.filters)))
         return RequestSpec("GET", self.collection_path, tuple(params))
 
-    def read_page(self, response: httpx.Response, query: Query) -> PageContent:
+    def read_page(self, response: httpx.Response, query: Query) -> PageContent[CursorCustomer]:
         from ._envelopes import CursorEnvelope
 
         body = read_body(response, CursorEnvelope, self.wire)
@@ -89,6 +92,14 @@ class CursorDialect(Dialect):
                 "CustomersClient.stripe()",
             )
         return PageContent(body.data, body.has_more)
+
+    def customer_model(self) -> type[CursorCustomer]:
+        from .._dialect_models import CursorCustomer  # on first use: see _envelopes
+
+        return CursorCustomer
+
+    def read_customer(self, response: httpx.Response) -> CursorCustomer:
+        return read_body(response, self.customer_model(), self.wire)
 
     def _item(self, customer_id: str) -> str:
         return f"{self.collection_path}/{id_segment(customer_id)}"

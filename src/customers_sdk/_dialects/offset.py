@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from ._base import Dialect, PageContent, read_body
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from .._dialect_models import OffsetCustomer
     from .._models import Customer
 
 __all__ = ["OffsetDialect", "snake_case"]
@@ -31,7 +33,7 @@ def snake_case(name: str) -> str:
     return _CAMEL_HUMP.sub(r"_\1", name).lower()
 
 
-def _snake_extras(customers: list[Customer]) -> None:
+def _snake_extras(customers: Iterable[Customer]) -> None:
     # Declared fields are aliases (see _models); this renames, in place, only what no model
     # declares: the unknown fields of customers, subscriptions and plans. One pass a page,
     # which finds nothing to do on most pages, costs far less than a validator on every model.
@@ -94,20 +96,30 @@ class OffsetDialect(Dialect):
             )
         return RequestSpec("GET", _COLLECTION, tuple(params))
 
-    def read_page(self, response: httpx.Response, query: Query) -> PageContent:
+    def read_page(self, response: httpx.Response, query: Query) -> PageContent[OffsetCustomer]:
         from ._envelopes import OffsetEnvelope
 
         body = read_body(response, OffsetEnvelope, self.wire)
         _snake_extras(body.data)
         return PageContent(body.data, body.pagination.has_more, body.pagination)
 
-    def next_query(self, query: Query, content: PageContent) -> Query | None:
+    def customer_model(self) -> type[OffsetCustomer]:
+        from .._dialect_models import OffsetCustomer  # on first use: see _envelopes
+
+        return OffsetCustomer
+
+    def read_customer(self, response: httpx.Response) -> OffsetCustomer:
+        return read_body(response, self.customer_model(), self.wire)
+
+    def next_query(self, query: Query, content: PageContent[Customer]) -> Query | None:
         if not content.has_more or not content.items or not isinstance(query, ListQuery):
             return None
         assert content.pagination is not None  # read_page always sets it for this dialect
         return offset_query(query, content.pagination.offset + len(content.items))
 
-    def stall(self, query: Query, content: PageContent, following: Query | None) -> str | None:
+    def stall(
+        self, query: Query, content: PageContent[Customer], following: Query | None
+    ) -> str | None:
         sent = query.offset if isinstance(query, ListQuery) else None
         if isinstance(following, ListQuery) and (following.offset or 0) <= (sent or 0):
             return f"the next offset {following.offset} is not past this page's {sent or 0}"

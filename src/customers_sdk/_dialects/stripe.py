@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -19,6 +19,10 @@ from ._base import (
     invalid_response,
     read_body,
 )
+
+if TYPE_CHECKING:
+    from .._models import Customer
+    from .._stripe_models import StripeCustomer
 
 __all__ = ["StripeDialect"]
 
@@ -80,14 +84,18 @@ def _normalize_plan(item: Mapping[str, Any]) -> dict[str, Any] | None:
     if not isinstance(source, Mapping):
         return None
     recurring = source.get("recurring")
-    interval = recurring.get("interval") if isinstance(recurring, Mapping) else None
+    if not isinstance(recurring, Mapping):
+        recurring = source  # a legacy plan holds interval and interval_count itself
     amount = source.get("unit_amount", source.get("amount"))
+    product = source.get("product")
     return {
         "stripe_price_id": source.get("id"),
         "name": source.get("nickname"),
         "amount": amount,
         "currency": source.get("currency"),
-        "interval": interval or source.get("interval"),
+        "interval": recurring.get("interval") or source.get("interval"),
+        "interval_count": recurring.get("interval_count"),
+        "product": product.get("id") if isinstance(product, Mapping) else product,
     }
 
 
@@ -152,7 +160,7 @@ class StripeDialect(Dialect):
             params.append(("page", query.page))
         return RequestSpec("GET", f"{_COLLECTION}/search", tuple(params))
 
-    def read_page(self, response: httpx.Response, query: Query) -> PageContent:
+    def read_page(self, response: httpx.Response, query: Query) -> PageContent[StripeCustomer]:
         from ._envelopes import StripeEnvelope
 
         body = read_body(response, StripeEnvelope, self.wire)
@@ -163,12 +171,20 @@ class StripeDialect(Dialect):
             body.data, body.has_more, next_page_token=token if isinstance(token, str) else None
         )
 
-    def next_query(self, query: Query, content: PageContent) -> Query | None:
+    def next_query(self, query: Query, content: PageContent[Customer]) -> Query | None:
         if isinstance(query, SearchQuery):
             if not content.has_more or not content.items or content.next_page_token is None:
                 return None
             return SearchQuery(query.query, query.limit, content.next_page_token)
         return super().next_query(query, content)
+
+    def customer_model(self) -> type[StripeCustomer]:
+        from .._stripe_models import StripeCustomer  # on first use: see _envelopes
+
+        return StripeCustomer
+
+    def read_customer(self, response: httpx.Response) -> StripeCustomer:
+        return read_body(response, self.customer_model(), self.wire)
 
     def build_get(self, customer_id: str) -> RequestSpec:
         return RequestSpec("GET", f"{_COLLECTION}/{id_segment(customer_id)}")

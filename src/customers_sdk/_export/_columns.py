@@ -42,7 +42,9 @@ def row(customer: Customer) -> tuple[Any, ...]:
     """One customer's values in :data:`COLUMNS` order: datetimes, bools and a metadata dict
     as they are; subscriptions and extra fields as JSON text (``None`` when absent)."""
     subscriptions = customer.subscriptions
-    extra = customer.extra
+    # A dialect's own fields beyond these columns (Stripe's currency, address...) and the
+    # extras; a column another dialect's customer has (live, first_name...) is empty.
+    extra = customer._beyond(COLUMNS)
     return (
         customer.id,
         customer.email,
@@ -50,10 +52,10 @@ def row(customer: Customer) -> tuple[Any, ...]:
         customer.phone,
         customer.created_at,
         customer.updated_at,
-        customer.live,
-        customer.first_name,
-        customer.last_name,
-        customer.stripe_customer_id,
+        getattr(customer, "live", None),
+        getattr(customer, "first_name", None),
+        getattr(customer, "last_name", None),
+        getattr(customer, "stripe_customer_id", None),
         customer.has_active_subscription,
         customer.deleted,
         customer.metadata,

@@ -80,6 +80,8 @@ class Sandbox:
             window of `clock` get a 429; None for no limit.
         clock: The monotonic clock of the rate limit.
         wall_clock: Stamps the customers created through the API.
+        wide: Seeded customers carry every Stripe field, nested objects filled (address,
+            shipping, invoice settings, discount...): pages as heavy as real Stripe's.
 
     Raises:
         ValueError: `customers` or `latency` is negative.
@@ -110,6 +112,7 @@ class Sandbox:
         rate_limit_per_second: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        wide: bool = False,
     ) -> None:
         if customers < 0:
             raise ValueError(f"customers must be >= 0, got {customers}")
@@ -121,7 +124,7 @@ class Sandbox:
         self._clock = clock
         self._wall_clock = wall_clock
         self._lock = threading.Lock()
-        self._store = Store(SeedCustomers(customers, seed))
+        self._store = Store(SeedCustomers(customers, seed, wide=wide))
         self._fault_plan = FaultPlan(faults)
         self._idempotency = IdempotencyCache()
         self._limiter: SlidingWindowLimiter | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from functools import lru_cache
 
+from ._seed_wide import wide_stripe_fields
 from ._store import CUSTOMER_ID_LENGTH, CustomerRecord, Plan, Subscription, make_id, sort_key
 
 SEED_HISTORY_END_MS = 1_717_200_000_000
@@ -53,16 +54,18 @@ class SeedCustomers:
 
     Each chunk is generated from its own random stream, so any chunk can be built first and
     the data never depends on which pages were asked for; the store builds chunks newest
-    first, on demand, which keeps a 200,000-customer sandbox instant to start.
+    first, on demand, which keeps a 200,000-customer sandbox instant to start. With ``wide``
+    every Stripe field is filled (see ``_seed_wide``), as in benchmarks of the typed models.
 
     >>> seeded = SeedCustomers(count=3, seed=0)
     >>> [c.number for c in seeded.chunk(0)]
     [1, 2, 3]
     """
 
-    def __init__(self, count: int, seed: int) -> None:
+    def __init__(self, count: int, seed: int, *, wide: bool = False) -> None:
         self.count = count
         self.seed = seed
+        self.wide = wide
         self.chunk_count = -(-count // CHUNK_SIZE)
         self._gap_ms = SEED_HISTORY_SPAN_MS // max(count, 1)
         self._first_created_ms = SEED_HISTORY_END_MS - SEED_HISTORY_SPAN_MS
@@ -84,6 +87,7 @@ class SeedCustomers:
                 created_ms = self._first_created_ms + (number - 1) * self._gap_ms + jitter
             first = FIRST_NAMES[bits % len(FIRST_NAMES)]
             last = LAST_NAMES[(bits >> 8) % len(LAST_NAMES)]
+            name = _name(number, first, last)
             records.append(
                 CustomerRecord(
                     id=make_id("cus_", rng.randbytes(CUSTOMER_ID_LENGTH)),
@@ -91,10 +95,12 @@ class SeedCustomers:
                     created_ms=created_ms,
                     updated_ms=created_ms + (bits >> 12) % (30 * _DAY_S * 1000),
                     email=_email(number, first, last, bits),
-                    name=_name(number, first, last),
+                    name=name,
                     phone=_phone(bits),
+                    description=f"Customer {number}, imported" if self.wide else None,
                     metadata=_metadata(bits >> 44),
                     subscription_seed=bits,
+                    stripe=wide_stripe_fields(number, bits, name) if self.wide else None,
                 )
             )
         records.sort(key=sort_key)

@@ -64,7 +64,7 @@ def _render_stored(customer: JSONObject, stored: Mapping[str, Any]) -> None:
     for name in ("balance", "business_name", "individual_name", "next_invoice_sequence"):
         if name in stored:
             customer[name] = stored[name]
-    for name in ("invoice_prefix", "preferred_locales", "test_clock", "default_source"):
+    for name in ("invoice_prefix", "preferred_locales", "test_clock", "default_source", "discount"):
         if stored.get(name) is not None:
             customer[name] = stored[name]
     if stored.get("tax_exempt"):
