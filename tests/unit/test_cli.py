@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import signal
 import threading
 import time
 from argparse import Namespace
@@ -14,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from customers_sdk._cli import _main as cli_main
 from customers_sdk._cli import build_parser, main
 from customers_sdk._cli._serve import serve_forever
 
@@ -432,3 +434,40 @@ def test_export_to_stdout_refuses_what_needs_a_file(flag: str) -> None:
     status, out, err = run("export", "--sandbox", flag)
     assert (status, out) == (2, "")
     assert "needs --output PATH" in err
+
+
+def _wrapped_interrupt(args: Namespace, out: object, err: object) -> int:
+    """What pydantic-core does when Ctrl-C lands inside a serializer it called: its own error."""
+    try:
+        signal.raise_signal(signal.SIGINT)
+    except KeyboardInterrupt:
+        raise RuntimeError("Error calling function `to_dict`: KeyboardInterrupt") from None
+    return 0
+
+
+def test_ctrl_c_wrapped_by_a_library_still_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli_main, "_run", _wrapped_interrupt)
+    status, out, err = run("list", "--sandbox")
+    assert (status, out, err) == (130, "", "interrupted\n")
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+
+
+def test_an_error_with_no_ctrl_c_behind_it_is_not_an_interrupt(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(args: Namespace, out: object, err: object) -> int:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli_main, "_run", broken)
+    with pytest.raises(RuntimeError, match="a bug"):
+        run("list", "--sandbox")
+
+
+def test_main_runs_in_a_worker_thread_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Signal handlers belong to the main thread; elsewhere main() leaves SIGINT alone.
+    monkeypatch.setattr(cli_main, "_run", lambda args, out, err: 0)
+    results: list[tuple[int, str, str]] = []
+    worker = threading.Thread(target=lambda: results.append(run("list", "--sandbox")))
+    worker.start()
+    worker.join(10)
+    assert results == [(0, "", "")]

@@ -6,8 +6,12 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
 from typing import Any, TextIO
 
 import httpx
@@ -212,6 +216,31 @@ def _flush_quietly(out: TextIO) -> None:
         _detach(out)
 
 
+@contextmanager
+def _noting_interrupts() -> Iterator[list[bool]]:
+    """Ctrl-C raises ``KeyboardInterrupt`` as always, and is also remembered in the list."""
+    seen: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield seen  # signal handlers belong to the main thread
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def note(signum: int, frame: FrameType | None) -> None:
+        seen.append(True)
+        if previous is signal.SIG_IGN:
+            return
+        if callable(previous):
+            previous(signum, frame)
+        else:
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, note)
+    try:
+        yield seen
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def main(
     argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
@@ -233,6 +262,19 @@ def main(
         # quietly, rather than with the interpreter's own complaint at exit.
         _flush_quietly(sys.stdout)
         raise
+    with _noting_interrupts() as interrupted:
+        try:
+            return _finish(args, out, err)
+        except Exception:
+            if not interrupted:
+                raise
+            # Ctrl-C inside one of pydantic-core's calls into Python (a serializer) comes out
+            # wrapped in pydantic's own error: still an interrupt.
+            err.write("interrupted\n")
+            return 130
+
+
+def _finish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         status = _run(args, out, err)
         # Flushed once, here: a reader that has gone away shows up now, not at interpreter exit.
