@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -144,11 +145,19 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
         query: str,
         *,
         limit: int | NotGiven = NOT_GIVEN,
+        page: str | NotGiven = NOT_GIVEN,
+        expand: builtins.list[str] | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
     ) -> AsyncPageRequest[Customer]:
         """Search customers with Stripe's search syntax (Stripe dialect only).
+
+        Args:
+            query: A query in Stripe's search syntax, e.g. ``email~'example.com'``.
+            limit: Results per page, 1 to 100; default: the server's.
+            page: A previous page's ``next_page_token``, to resume the search there.
+            expand: Paths to expand on every page: ``"total_count"`` and ``"data.<field>"``.
 
         Returns:
             An awaitable of the first page of results that is also an async iterable of them.
@@ -156,8 +165,11 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
         Example:
             >>> async for c in client.search("name~'Ada'"):  # doctest: +SKIP
             ...     print(c.id)
+            >>> page = await client.search("name~'Ada'", expand=["total_count"])  # doctest: +SKIP
+            >>> page.total_count, page.next_page_token  # doctest: +SKIP
+            (42, 'page_...')
         """
-        search = self._search_query(query, limit)
+        search = self._search_query(query, limit, page, expand)
         options = RequestOptions(timeout, max_retries, deadline)
         return AsyncPageRequest(lambda: self._fetch_page(search, options, 1))
 

@@ -22,7 +22,16 @@ from ._inputs import (
     check_text,
 )
 from ._logging import setup_from_env
-from ._request import CreatedFilter, ListQuery, Query, RequestSpec, SearchQuery, check_id
+from ._request import (
+    CreatedFilter,
+    ListQuery,
+    Query,
+    RequestSpec,
+    SearchQuery,
+    check_id,
+    check_search_expand,
+    check_search_page,
+)
 from ._retry import RetryPolicy
 from ._settings import Settings, to_timeout
 from ._types import NOT_GIVEN, NotGiven, ResponseInfo, Timeout, is_given
@@ -295,13 +304,24 @@ class BaseClient(Generic[HttpT]):
         }
         return dialect.list_query(given)
 
-    def _search_query(self, query: str, limit: int | NotGiven) -> SearchQuery:
+    def _search_query(
+        self,
+        query: str,
+        limit: int | NotGiven,
+        page: str | NotGiven = NOT_GIVEN,
+        expand: list[str] | NotGiven = NOT_GIVEN,
+    ) -> SearchQuery:
         dialect = self._settings.dialect
         dialect.require("search")
         if not isinstance(query, str) or not query.strip():
             raise InvalidParameterError("query must be a non-empty string", param="query")
         check_text(query, "query")
-        return SearchQuery(query, dialect.check_limit(limit) if is_given(limit) else None)
+        return SearchQuery(
+            query,
+            dialect.check_limit(limit) if is_given(limit) else None,
+            check_search_page(page) if is_given(page) else None,
+            check_search_expand(expand) if is_given(expand) else (),
+        )
 
     def _page_spec(self, query: Query) -> RequestSpec:
         dialect = self._settings.dialect

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -159,6 +160,8 @@ class CustomersClient(BaseClient[httpx.Client]):
         query: str,
         *,
         limit: int | NotGiven = NOT_GIVEN,
+        page: str | NotGiven = NOT_GIVEN,
+        expand: builtins.list[str] | NotGiven = NOT_GIVEN,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
@@ -168,6 +171,10 @@ class CustomersClient(BaseClient[httpx.Client]):
         Args:
             query: A query in Stripe's search syntax, e.g. ``email~'example.com'``.
             limit: Results per page, 1 to 100; default: the server's.
+            page: A previous page's ``next_page_token``, to resume the search there.
+            expand: Paths to expand on every page: ``"total_count"`` (then
+                ``page.total_count`` holds the number of matches) and ``"data.<field>"``,
+                e.g. ``"data.subscriptions"``.
 
         Returns:
             The first page of results; iterate it to walk them all.
@@ -176,8 +183,10 @@ class CustomersClient(BaseClient[httpx.Client]):
             >>> query = "email~'example.com' AND metadata['tier']:'gold'"
             >>> for c in client.search(query):  # doctest: +SKIP
             ...     print(c.id)
+            >>> page = client.search(query, expand=["total_count"])  # doctest: +SKIP
+            >>> rest = client.search(query, page=page.next_page_token)  # doctest: +SKIP
         """
-        search = self._search_query(query, limit)
+        search = self._search_query(query, limit, page, expand)
         return self._fetch_page(search, RequestOptions(timeout, max_retries, deadline), 1)
 
     def get(

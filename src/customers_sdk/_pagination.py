@@ -54,6 +54,10 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
         data: This page's items, in the order the server sent them.
         has_more: Whether the server has more items after this page.
         pagination: The offset API's pagination block (``total``...); None elsewhere.
+        total_count: How many customers a Stripe search matches in all, when it was asked
+            with ``expand=["total_count"]``; None otherwise.
+        next_page_token: A Stripe search's ``next_page``: pass it as ``search(page=...)`` to
+            resume there later; None on the last page and elsewhere.
         response_info: Request id, status, retries and time of this page's request.
         query: The parameters this page was fetched with.
     """
@@ -72,6 +76,8 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
         self.data: list[ItemT] = content.items
         self.has_more = content.has_more
         self.pagination: Pagination | None = content.pagination
+        self.total_count: int | None = content.total_count
+        self.next_page_token: str | None = content.next_page_token
         self.response_info = response_info
         self.query = query
         self._next_query = next_query

@@ -18,6 +18,8 @@ __all__ = [
     "RequestSpec",
     "SearchQuery",
     "check_id",
+    "check_search_expand",
+    "check_search_page",
     "id_segment",
 ]
 
@@ -85,11 +87,13 @@ class SearchQuery:
         query: The search query, in Stripe's search syntax.
         limit: The page size asked for.
         page: The previous response's ``next_page`` token (None: the first page).
+        expand: The paths to expand on every page (``total_count``, ``data.subscriptions``...).
     """
 
     query: str
     limit: int | None = None
     page: str | None = None
+    expand: tuple[str, ...] = ()
 
 
 Query = ListQuery | SearchQuery
@@ -128,3 +132,42 @@ def id_segment(customer_id: str) -> str:
     dot-segment that climbs to another endpoint.
     """
     return quote(check_id(customer_id), safe="").replace(".", "%2E")
+
+
+def check_search_page(value: object) -> str:
+    """A search's ``page`` is a previous page's ``next_page_token``: a non-empty string.
+
+    Opaque and not an id (no length cap), but whitespace around it is a copy-paste slip.
+    """
+    if not isinstance(value, str) or not value or value.strip() != value:
+        raise InvalidParameterError(
+            "page must be a previous search page's next_page_token (a non-empty string), "
+            f"got {value!r}",
+            param="page",
+        )
+    return check_text(value, "page")
+
+
+def check_search_expand(value: object) -> tuple[str, ...]:
+    """A search's ``expand``: a list of ``"total_count"`` and ``"data.<field>"`` paths.
+
+    Stripe expands a search result's customers only under ``data.``, so ``"subscriptions"``
+    alone is refused here, naming ``"data.subscriptions"``, rather than by a 400 later.
+    """
+    if not isinstance(value, list | tuple):
+        raise InvalidParameterError(
+            f"expand must be a list of paths, got {type(value).__name__}", param="expand"
+        )
+    for item in value:
+        if not isinstance(item, str) or not item or item.strip() != item:
+            raise InvalidParameterError(
+                f"expand takes non-empty path strings, got {item!r}", param="expand"
+            )
+        if item != "total_count" and not item.startswith("data."):
+            raise InvalidParameterError(
+                f"a search expands 'total_count' or paths under 'data.' "
+                f"(e.g. 'data.{item}'), got {item!r}",
+                param="expand",
+            )
+        check_text(item, "expand")
+    return tuple(value)

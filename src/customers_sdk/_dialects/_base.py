@@ -50,6 +50,7 @@ class PageContent(Generic[CustomerT_co]):
     has_more: bool
     pagination: Pagination | None = None
     next_page_token: str | None = None
+    total_count: int | None = None
 
 
 def excerpt(response: httpx.Response) -> str:

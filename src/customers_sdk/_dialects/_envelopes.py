@@ -12,7 +12,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import StrictBool, TypeAdapter
+from pydantic import StrictBool, StrictInt, TypeAdapter
 from pydantic_core import SchemaValidator, core_schema
 
 from .._dialect_models import CursorCustomer, OffsetCustomer
@@ -44,12 +44,14 @@ class CursorEnvelope(ListEnvelope):
 
 @dataclass
 class StripeEnvelope:
-    """Stripe's list, and its search result with ``next_page``."""
+    """Stripe's list, and its search result with ``next_page`` (and ``total_count`` when
+    expanded)."""
 
     data: list[StripeCustomer]
     has_more: StrictBool
     # Any type here: read_page checks it, and only where a search needs it.
     next_page: Any = None
+    total_count: StrictInt | None = None
 
 
 @dataclass

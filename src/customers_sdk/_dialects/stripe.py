@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from ._base import (
     invalid_response,
     read_body,
 )
+from ._stripe_form import form_pairs
 
 if TYPE_CHECKING:
     from .._models import Customer
@@ -153,12 +155,14 @@ class StripeDialect(Dialect):
         return RequestSpec("GET", _COLLECTION, tuple(params))
 
     def build_search(self, query: SearchQuery) -> RequestSpec:
-        params: list[tuple[str, str]] = [("query", query.query)]
+        params: dict[str, object] = {"query": query.query}
         if query.limit is not None:
-            params.append(("limit", str(query.limit)))
+            params["limit"] = query.limit
         if query.page is not None:
-            params.append(("page", query.page))
-        return RequestSpec("GET", f"{_COLLECTION}/search", tuple(params))
+            params["page"] = query.page
+        if query.expand:
+            params["expand"] = list(query.expand)
+        return RequestSpec("GET", f"{_COLLECTION}/search", form_pairs(params))
 
     def read_page(self, response: httpx.Response, query: Query) -> PageContent[StripeCustomer]:
         from ._envelopes import StripeEnvelope
@@ -168,14 +172,17 @@ class StripeDialect(Dialect):
         if isinstance(query, SearchQuery) and body.has_more and not isinstance(token, str):
             raise invalid_response(response, "search result has more pages but no next_page")
         return PageContent(
-            body.data, body.has_more, next_page_token=token if isinstance(token, str) else None
+            body.data,
+            body.has_more,
+            next_page_token=token if isinstance(token, str) else None,
+            total_count=body.total_count,
         )
 
     def next_query(self, query: Query, content: PageContent[Customer]) -> Query | None:
         if isinstance(query, SearchQuery):
             if not content.has_more or not content.items or content.next_page_token is None:
                 return None
-            return SearchQuery(query.query, query.limit, content.next_page_token)
+            return replace(query, page=content.next_page_token)
         return super().next_query(query, content)
 
     def customer_model(self) -> type[StripeCustomer]:
