@@ -17,6 +17,7 @@ Keep this the only ``conftest.py`` in the tree: mypy would see two modules named
 
 from __future__ import annotations
 
+import io
 import socket
 import ssl
 import time
@@ -47,6 +48,7 @@ __all__ = [
     "Driver",
     "error_texts",
     "page_body",
+    "run_cli",
     "sandbox_client",
     "unit_driver",
     "wire_customer",
@@ -302,6 +304,16 @@ def waits(monkeypatch: pytest.MonkeyPatch) -> Waits:
     monkeypatch.setattr(_retry, "sleep", recorder.record)
     monkeypatch.setattr(_retry, "async_sleep", async_record)
     return recorder
+
+
+# -- the CLI ----------------------------------------------------------------------------------
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    """``customers *argv`` in this process: (exit status, stdout, stderr)."""
+    from customers_sdk._cli import main as cli_main  # only in the tests that run it
+
+    out, err = io.StringIO(), io.StringIO()
+    status = cli_main(list(argv), out=out, err=err)
+    return status, out.getvalue(), err.getvalue()
 
 
 # -- secrets ------------------------------------------------------------------------------------

@@ -15,15 +15,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from conftest import run_cli as run
 from customers_sdk._cli import _main as cli_main
 from customers_sdk._cli import build_parser, main
 from customers_sdk._cli._serve import serve_forever
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = main(list(argv), out=out, err=err)
-    return status, out.getvalue(), err.getvalue()
 
 
 def test_demo_runs_the_whole_tour() -> None:

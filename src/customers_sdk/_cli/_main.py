@@ -92,16 +92,26 @@ def _list_params(args: argparse.Namespace) -> dict[str, Any]:
 def _walk(client: CustomersClient, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     """``list``, ``export`` and ``search``: one page, or every page with progress on stderr."""
     if args.command == "search":
-        page = client.search(args.query, limit=args.limit if args.limit else NOT_GIVEN)
+        # Counting costs Stripe a little: asked only for a display that shows it, and not on a
+        # resumed walk, where the count of every match is not the count still to come.
+        counted = args.all and not args.quiet and args.page is None
+        page = client.search(
+            args.query,
+            limit=args.limit if args.limit else NOT_GIVEN,
+            page=NOT_GIVEN if args.page is None else args.page,
+            expand=["total_count"] if counted else NOT_GIVEN,
+        )
         verb = "found"
     else:
         page = client.list(**_list_params(args))
         verb = "exported" if args.command == "export" else "listed"
     if args.command != "export" and not args.all:
         write_customers(page.data, args.format, out, columns=args.columns, width=args.width)
+        if page.next_page_token is not None and not args.quiet:
+            err.write(f"more results: add --page {page.next_page_token}\n")
         return
     pagination = page.pagination
-    total = pagination.total - pagination.offset if pagination is not None else None
+    total = pagination.total - pagination.offset if pagination is not None else page.total_count
     with open_progress(verb, total, err=err, out=out, quiet=args.quiet) as progress:
         customers = progress.track(page)
         write_customers(customers, args.format, out, columns=args.columns, width=args.width)

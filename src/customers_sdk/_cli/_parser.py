@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("query", help="Stripe search query, e.g. \"email:'ada@example.com'\"")
     search.add_argument("--limit", type=int, help="page size")
     search.add_argument("--all", action="store_true", help="walk every page")
+    search.add_argument(
+        "--page", metavar="TOKEN", help="resume at a next-page token an earlier search printed"
+    )
     _add_quiet(search)
     for name in ("get", "delete"):
         one = sub.add_parser(name, help=f"{name} a customer by id")
