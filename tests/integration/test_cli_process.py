@@ -120,6 +120,16 @@ def test_export_draws_a_bar_with_total_rate_and_eta_on_a_terminal(server: Sandbo
     assert screen.endswith(b"]\r\n")
 
 
+def test_search_all_draws_a_bar_out_of_the_number_of_matches(server: SandboxServer) -> None:
+    # The total is Stripe's total_count, which the command asks for: percentage and ETA too.
+    argv = command(server, "stripe", "search", "created>0", "--all", "--format", "jsonl")
+    status, screen, rows = _on_terminal(argv)
+    assert status == 0
+    assert len(rows.splitlines()) == CUSTOMERS
+    assert b"found: 100%|" in screen
+    assert f"| {CUSTOMERS}/{CUSTOMERS} [".encode() in screen
+
+
 def test_ctrl_c_exits_130_with_its_message_on_a_line_of_its_own(server: SandboxServer) -> None:
     # One customer a page: the walk is still going when the bar first appears.
     argv = command(server, "stripe", "export", "--format", "csv", "--limit", "1")
