@@ -93,6 +93,7 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
             next_query=next_query,
             response_info=info,
             concurrency=concurrency,
+            sliced=self._settings.dialect.slices_by_created,
         )
 
     def list(

@@ -94,6 +94,7 @@ class CustomersClient(BaseClient[httpx.Client]):
             next_query=next_query,
             response_info=info,
             concurrency=concurrency,
+            sliced=self._settings.dialect.slices_by_created,
         )
 
     def list(
