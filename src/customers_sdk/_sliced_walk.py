@@ -56,6 +56,7 @@ def walk_sliced(first: Page[Any]) -> Generator[Page[Any], None, None]:
             with contextlib.closing(fetch(plan)) as window:
                 for piece in window:
                     yield _checked(piece)
+                    plan.record(_list_query(piece), piece.data)
                     yield from rest(piece, bounds_of(_list_query(piece)).lo)
             return
 
@@ -115,6 +116,7 @@ async def awalk_sliced(first: AsyncPage[Any]) -> AsyncGenerator[AsyncPage[Any], 
             async with contextlib.aclosing(fetch(plan)) as window:
                 async for piece in window:
                     yield _checked(piece)
+                    plan.record(_list_query(piece), piece.data)
                     inner = rest(piece, bounds_of(_list_query(piece)).lo)
                     async with contextlib.aclosing(inner):
                         async for each in inner:

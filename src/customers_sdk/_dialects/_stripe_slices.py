@@ -30,14 +30,11 @@ from .stripe import _epoch
 if TYPE_CHECKING:
     from .._models import Customer
 
-__all__ = ["Bounds", "bounds_of", "on_plan", "oldest_flow", "remainder", "sliceable"]
+__all__ = ["Bounds", "Slices", "bounds_of", "on_plan", "oldest_flow", "remainder", "sliceable"]
 
 FILL = 0.9
 """The share of ``limit`` a slice is sized to hold, by the density of the page before it."""
 STRIPE_DEFAULT_LIMIT = 10
-MAX_SLICES = 2000
-"""At most this many slices per cut: a dense page above a sparse past must not become
-millions of one-second requests."""
 MAX_PROBES = 24
 
 
@@ -117,9 +114,7 @@ def _width(query: ListQuery, items: Sequence[Customer], newest: int, last: int) 
     return max(1, int(FILL * (query.limit or STRIPE_DEFAULT_LIMIT) / per_second))
 
 
-def remainder(
-    query: ListQuery, items: Sequence[Customer], floor: int | None
-) -> Iterator[ListQuery] | None:
+def remainder(query: ListQuery, items: Sequence[Customer], floor: int | None) -> Slices | None:
     """The slices holding the rest of the walk after ``items`` (a full page of ``query``),
     newest first; ``None`` when it cannot be cut (the walk then follows the page's own
     next query, as a sequential walk does).
@@ -131,24 +126,54 @@ def remainder(
         >>> slices = remainder(query, page.data, floor=1_700_000_000)  # doctest: +SKIP
     """
     newest, last = _second(items[0]), _second(items[-1])
-    own = bounds_of(query)
     if newest is None or last is None or floor is None:
         return None
     top = last + 1  # the rest of the last item's second comes first, after its id
-    width = max(_width(query, items, newest, last), -(-(top - floor) // MAX_SLICES))
+    width = _width(query, items, newest, last)
     if top - width <= floor:
         return None
-    after: str | None = items[-1].id
+    return Slices(query, top, floor, width, items[-1].id)
 
-    def slices() -> Iterator[ListQuery]:
-        nonlocal after
-        edge = top
-        while edge - width > floor:
-            yield _within(query, edge - width, edge, after)
-            after, edge = None, edge - width
-        yield _within(query, own.lo, edge, after)
 
-    return slices()
+class Slices(Iterator[ListQuery]):
+    """The slices of a remainder, newest first, drawn one at a time as the walk's window
+    needs them. Each is as wide as the slices read back so far say a page-full is
+    (:meth:`record`): twice as wide after an empty one, so a sparse past costs a few
+    requests per doubling rather than one per slice of the dense present.
+
+    Example:
+        >>> slices = Slices(ListQuery(limit=10), top=100, floor=0, width=30, after="cus_1")
+        >>> [s.created for s in slices]
+        [{'gte': 70, 'lt': 100}, {'gte': 40, 'lt': 70}, {'gte': 10, 'lt': 40}, {'lt': 10}]
+    """
+
+    def __init__(self, query: ListQuery, top: int, floor: int, width: int, after: str) -> None:
+        self._query = query
+        self._edge, self._floor, self._width = top, floor, width
+        self._after: str | None = after
+        self._done = False
+
+    def __next__(self) -> ListQuery:
+        if self._done:
+            raise StopIteration
+        edge, after = self._edge, self._after
+        self._after = None
+        if edge - self._width > self._floor:
+            self._edge = edge - self._width
+            return _within(self._query, self._edge, edge, after)
+        self._done = True
+        return _within(self._query, bounds_of(self._query).lo, edge, after)
+
+    def record(self, query: ListQuery, items: Sequence[Customer]) -> None:
+        """Size the slices still to come by how full ``query``'s slice came back."""
+        bounds = bounds_of(query)
+        if bounds.lo is None or bounds.hi is None:
+            return
+        if not items:
+            self._width *= 2
+            return
+        limit = self._query.limit or STRIPE_DEFAULT_LIMIT
+        self._width = max(1, int(FILL * limit * (bounds.hi - bounds.lo) / len(items)))
 
 
 def oldest_flow(
