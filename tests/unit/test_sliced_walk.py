@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 
-from conftest import Drive, Driver, sandbox_client
+from conftest import Drive, Driver, Waits, sandbox_client
 from customers_sdk._dialects._stripe_slices import (
     Bounds,
     bounds_of,
@@ -159,6 +159,27 @@ async def _yield_to_loop() -> None:
 
     for _ in range(5):
         await anyio.sleep(0)
+
+
+@pytest.mark.parametrize("drive", ANY_DRIVE, indirect=True)
+def test_every_request_of_a_sliced_walk_books_a_slot_of_the_clients_rate(
+    drive: Drive, waits: Waits
+) -> None:
+    # The clock stands still, so the n-th request waits (n - 1) / rate: one budget, no request
+    # (slice, nested slice or probe) outside it.
+    waits.advance = False
+    sandbox = crowded_sandbox()
+    http = drive.http_client(transport=SandboxTransport(sandbox))
+    driver = drive.stripe(
+        api_key=KEY, base_url="http://sandbox", http_client=http, max_requests_per_second=10
+    )
+    driver.client._settings = driver.client._settings.with_clock(waits.clock)
+
+    assert len(driver.list_all(limit=10, concurrency=4)) == len(SECONDS)
+
+    sent = len(sandbox.request_log)
+    assert sent > 30
+    assert sorted(waits.seconds) == pytest.approx([n / 10 for n in range(1, sent)])
 
 
 class IgnoresCreated(httpx.BaseTransport):
