@@ -78,12 +78,7 @@ def run(
         walks[raw_label] = stack.enter_context(raw_window)
         measures, results = time_interleaved(walks, runs)
     loop.close()
-    reference = results[_label("httpx", 1)]
-    if len(reference) != customers or len(set(reference)) != customers:
-        raise AssertionError(f"the walk saw {len(reference)} customers, not {customers} distinct")
-    for name, ids in results.items():
-        if ids != reference:
-            raise AssertionError(f"{name} returned other customers, or another order")
+    _check_same(results, results[_label("httpx", 1)], customers)
     section.measures.extend(measures.values())
     for transport in ASYNC_TRANSPORTS:
         serial = measures[_label(transport, 1)]
@@ -136,12 +131,7 @@ def _stripe_section(
             walks[f"SDK sync Stripe concurrency={level}"] = stack.enter_context(sync)
         measures, results = time_interleaved(walks, runs)
     loop.close()
-    reference = results["SDK async Stripe concurrency=1"]
-    if len(reference) != customers or len(set(reference)) != customers:
-        raise AssertionError(f"the walk saw {len(reference)} customers, not {customers} distinct")
-    for name, ids in results.items():
-        if ids != reference:
-            raise AssertionError(f"{name} returned other customers, or another order")
+    _check_same(results, results["SDK async Stripe concurrency=1"], customers)
     section.measures.extend(measures.values())
     ratio = paired_ratio(
         measures["SDK async Stripe concurrency=1"],
@@ -156,6 +146,15 @@ def _stripe_section(
     section.notes.append(f"sync (thread-backed) sliced speed-up: {sync_speedup:.2f}x (no target)")
     section.notes.append("the customers and their order were identical at every concurrency")
     return section
+
+
+def _check_same(results: dict[str, list[str]], reference: list[str], customers: int) -> None:
+    """Every walk saw the very same ``customers`` distinct customers in the very same order."""
+    if len(reference) != customers or len(set(reference)) != customers:
+        raise AssertionError(f"the walk saw {len(reference)} customers, not {customers} distinct")
+    for name, ids in results.items():
+        if ids != reference:
+            raise AssertionError(f"{name} returned other customers, or another order")
 
 
 def _label(transport: str, level: int) -> str:
