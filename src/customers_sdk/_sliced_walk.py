@@ -36,10 +36,15 @@ PageT = TypeVar("PageT", bound="_BasePage[Any, Any, Any]")
 def walk_sliced(first: Page[Any]) -> Generator[Page[Any], None, None]:
     """``first`` and the pages after it, their slices fetched ``concurrency`` at a time."""
     slots = threading.BoundedSemaphore(first._concurrency)
+    stopping = threading.Event()
     root = _list_query(first)
 
     def send(query: Query) -> Any:
         with slots:
+            # A request queued in an outer window while a nested one held every slot: the
+            # walk was stopped meanwhile, so it must not go out now.
+            if stopping.is_set():
+                raise _Stopped
             return first._send(query)
 
     def fetch(plan: Iterator[Query]) -> Generator[Page[Any], None, None]:
@@ -87,7 +92,12 @@ def walk_sliced(first: Page[Any]) -> Generator[Page[Any], None, None]:
                 yield following
                 following = following.next_page()
 
-    yield from _resumable(pages(), root)
+    walk = pages()
+    try:
+        yield from _resumable(walk, root)
+    finally:
+        stopping.set()
+        walk.close()
 
 
 async def awalk_sliced(first: AsyncPage[Any]) -> AsyncGenerator[AsyncPage[Any], None]:
@@ -164,6 +174,10 @@ async def awalk_sliced(first: AsyncPage[Any]) -> AsyncGenerator[AsyncPage[Any], 
         raise
     if (last := held.release(going_on=False)) is not None:
         yield last
+
+
+class _Stopped(Exception):
+    """A request drawn for a walk that has stopped since (never seen by the caller)."""
 
 
 class _OffPlan(Exception):
