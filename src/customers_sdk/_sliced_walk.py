@@ -76,7 +76,6 @@ def walk_sliced(first: Page[Any]) -> Generator[Page[Any], None, None]:
             return floor
 
     def pages() -> Generator[Page[Any], None, None]:
-        yield first
         tail = first
         try:
             _checked(first)
@@ -92,6 +91,7 @@ def walk_sliced(first: Page[Any]) -> Generator[Page[Any], None, None]:
                 yield following
                 following = following.next_page()
 
+    yield first  # at once: its next query resumes the walk, as more pages follow it
     walk = pages()
     try:
         yield from _resumable(walk, root)
@@ -144,7 +144,6 @@ async def awalk_sliced(first: AsyncPage[Any]) -> AsyncGenerator[AsyncPage[Any], 
             return floor
 
     async def pages() -> AsyncGenerator[AsyncPage[Any], None]:
-        yield first
         tail = first
         try:
             _checked(first)
@@ -162,6 +161,7 @@ async def awalk_sliced(first: AsyncPage[Any]) -> AsyncGenerator[AsyncPage[Any], 
                 yield following
                 following = await following.next_page()
 
+    yield first
     held: _Held[AsyncPage[Any]] = _Held(root)
     try:
         async with contextlib.aclosing(pages()) as walk:
@@ -202,25 +202,32 @@ def _after(page: _BasePage[Any, Any, Any], root: ListQuery) -> ListQuery:
 
 
 class _Held(Generic[PageT]):
-    """Each page is held back until the next non-empty one arrives: only then is it known
-    whether the walk goes on after it, which its ``next_page_query`` must say."""
+    """Each page after the first is held back until the next non-empty one arrives: only then
+    is it known whether the walk goes on after it, which its ``next_page_query`` must say."""
 
     def __init__(self, root: ListQuery) -> None:
         self._root = root
         self._page: PageT | None = None
+        self._empty: PageT | None = None
 
     def swap(self, page: PageT) -> PageT | None:
         """Hold ``page``; return the page held until now if ``page`` shows the walk goes on."""
         if not page.data:
+            self._empty = page
             return None
         ready = self.release(going_on=True)
-        self._page = page
+        self._page, self._empty = page, None
         return ready
 
     def release(self, *, going_on: bool) -> PageT | None:
+        """The page held, labelled as going on or as the last. At the end with none held
+        (the first page said more follow, and no customer did), the last empty page ends
+        the walk, as it would a sequential one."""
         held, self._page = self._page, None
+        if held is None and not going_on:
+            held, self._empty = self._empty, None
         if held is not None:
-            held._resume_walk_at(_after(held, self._root) if going_on else None)
+            held._resume_walk_at(_after(held, self._root) if going_on and held.data else None)
         return held
 
 

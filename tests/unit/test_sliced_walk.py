@@ -298,3 +298,22 @@ def test_probing_stops_at_the_epoch() -> None:
     # Nothing to probe below second 1; a bracket of one second has no point inside.
     assert run_flow(ListQuery(limit=2), customers(1, 0), oldest=0) == (0, 0)
     assert run_flow(ListQuery(limit=2), customers(1, 1), oldest=0) == (0, 1)
+
+
+@pytest.mark.parametrize("drive", ["sync"], indirect=True)
+def test_a_first_page_saying_more_with_none_after_ends_on_an_empty_page(drive: Drive) -> None:
+    # As a sequential walk whose customers were deleted meanwhile: the first page comes out
+    # at once, saying more follow; the walk ends on an empty page that says none do.
+    first = [{"id": f"cus_{i}", "object": "customer", "created": BASE - i} for i in range(2)]
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        params = request.url.params
+        top = "created[lt]" not in params and "starting_after" not in params
+        return httpx.Response(200, json={"data": first if top else [], "has_more": top})
+
+    driver = connect(drive, httpx.MockTransport(answer))
+    pages = driver.pages(limit=2, concurrency=4)
+
+    assert [page.ids for page in pages] == [["cus_0", "cus_1"], []]
+    assert pages[0].has_more
+    assert pages[-1].page.next_page_query is None
