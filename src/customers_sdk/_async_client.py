@@ -94,6 +94,7 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
             next_query=next_query,
             response_info=info,
             concurrency=concurrency,
+            sliced=self._settings.dialect.slices_by_created,
         )
 
     def list(
@@ -115,8 +116,10 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
         """Await for the first page, or ``async for`` directly to walk every customer.
 
         Arguments are checked now, before anything is awaited. With the offset dialect,
-        ``concurrency=8`` fetches later pages eight at a time, still yielding in order; on the
-        cursor dialects any ``concurrency`` > 1 prefetches the next page (under asyncio).
+        ``concurrency=8`` fetches later pages eight at a time, still yielding in order; a Stripe
+        walk is cut into ``created`` slices fetched eight at a time (same customers, same
+        order); on the cursor dialect any ``concurrency`` > 1 prefetches the next page (under
+        asyncio).
 
         Returns:
             An awaitable of the first page that is also an async iterable of every customer.

@@ -95,6 +95,7 @@ class CustomersClient(BaseClient[httpx.Client]):
             next_query=next_query,
             response_info=info,
             concurrency=concurrency,
+            sliced=self._settings.dialect.slices_by_created,
         )
 
     def list(
@@ -118,8 +119,10 @@ class CustomersClient(BaseClient[httpx.Client]):
         Params a dialect does not take raise :class:`InvalidParameterError`: ``email`` and
         ``created`` are Stripe's, ``filters`` the cursor dialect's, ``offset`` and
         ``include_subscriptions`` the offset dialect's. ``concurrency`` > 1 fetches the offset
-        dialect's later pages that many at a time (results stay in order) and, on the cursor
-        dialects, prefetches the next page while the current one is consumed.
+        dialect's later pages that many at a time (results stay in order), walks Stripe in
+        ``created`` slices fetched that many at a time (same customers, same order; see the
+        pagination guide) and, on the cursor dialect, prefetches the next page while the
+        current one is consumed.
 
         Args:
             limit: Customers per page (Stripe and offset: 1 to 100; cursor: 1 to 1000);

@@ -23,9 +23,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._dialects import PageContent
+from ._dialects._stripe_slices import sliceable
 from ._errors import ResponseValidationError
 from ._fetch_ahead import afetch_batches, afetch_window, fetch_window, running_asyncio
 from ._request import ListQuery, Query
+from ._sliced_walk import awalk_sliced, walk_sliced
 from ._types import ResponseInfo
 
 if TYPE_CHECKING:
@@ -72,6 +74,7 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
         next_query: Query | None,
         response_info: ResponseInfo | None = None,
         concurrency: int = 1,
+        sliced: bool = False,
     ) -> None:
         self.data: list[ItemT] = content.items
         self.has_more = content.has_more
@@ -82,6 +85,7 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
         self.query = query
         self._next_query = next_query
         self._concurrency = concurrency
+        self._sliced = sliced
         self._send = send
         self._read = read
         # Brent's cycle check over the walk's queries: (the query compared against, the steps
@@ -140,6 +144,21 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
         each such page would waste a window of requests every time.
         """
         return page.query == self._next_query
+
+    @property
+    def _walks_slices(self) -> bool:
+        # Stripe's walk, cut by creation time (see _sliced_walk); only a walk from the top.
+        return (
+            self._sliced
+            and self._concurrency > 1
+            and self._next_query is not None
+            and sliceable(self.query)
+        )
+
+    def _resume_walk_at(self, query: Query | None) -> None:
+        """Make this page, fetched for one slice of a sliced walk, a page of the whole walk."""
+        self._next_query = query
+        self.has_more = query is not None
 
     @property
     def _prefetches(self) -> bool:
@@ -220,6 +239,9 @@ class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
             >>> for page in client.list(limit=100).iter_pages():  # doctest: +SKIP
             ...     print(len(page.data))
         """
+        if self._walks_slices:
+            yield from walk_sliced(self)
+            return
         if self._prefetches:
             yield from self._walk_prefetching()
             return
@@ -293,6 +315,11 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
             >>> async for page in (await client.list()).iter_pages():  # doctest: +SKIP
             ...     print(len(page.data))
         """
+        if self._walks_slices:
+            async with contextlib.aclosing(awalk_sliced(self)) as sliced:
+                async for page in sliced:
+                    yield page
+            return
         # Prefetching uses an asyncio task; under trio the walk is simply sequential.
         if self._prefetches and running_asyncio():
             # Nested async generators are closed explicitly, so a caller who breaks out tears

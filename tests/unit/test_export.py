@@ -208,6 +208,26 @@ def test_offset_export_with_concurrency_resumes_in_order(drive: Drive, tmp_path:
     assert ids_in(path, "jsonl") == expected
 
 
+def test_a_sliced_stripe_export_resumes_from_its_last_whole_page(
+    drive: Drive, tmp_path: Path
+) -> None:
+    # Concurrent Stripe walks fetch created slices, but each page they yield resumes the
+    # whole walk: the checkpoint's query is the caller's, from after the last customer written.
+    sandbox = Sandbox(customers=400)
+    driver = sandbox_driver(drive, "stripe", sandbox)
+    expected = [c.id for c in driver.list_all(limit=20)]
+    path = tmp_path / "out.jsonl"
+    options: dict[str, Any] = {"format": "jsonl", "limit": 20, "concurrency": 4}
+    with pytest.raises(Stop):
+        export(drive, driver, path, progress=stop_after(5), **options)
+    checkpoint = checkpoint_of(path)
+    assert checkpoint["next_query"]["starting_after"] == expected[checkpoint["count"] - 1]
+    assert "created" not in checkpoint["next_query"] or not checkpoint["next_query"]["created"]
+    assert any("created" in r.query for r in sandbox.request_log)  # it was sliced
+    assert export(drive, driver, path, resume=True, **options) == 400
+    assert ids_in(path, "jsonl") == expected
+
+
 def test_a_backward_walk_is_exported_in_walk_order(tmp_path: Path) -> None:
     http = httpx.Client(transport=SandboxTransport(Sandbox(customers=50)))
     with CustomersClient.stripe(api_key=KEY, base_url=BASES["stripe"], http_client=http) as client:

@@ -224,6 +224,37 @@ def test_created_filters(http: httpx.Client) -> None:
     assert error_of(response)["param"] == "created[gte]"
 
 
+def test_created_ranges_are_pages_of_the_whole_list_found_by_bisection(
+    sandbox: Sandbox, http: httpx.Client
+) -> None:
+    # A range is a run of the newest-first list, paged like it, whichever bounds give it
+    # (the store finds them by bisection, where it used to test each newer customer).
+    customers = http.get("/v1/customers", params={"limit": 100}).json()["data"]
+    top, bottom = customers[5]["created"], customers[30]["created"]
+    ranges: list[dict[str, int]] = [
+        {"created[gte]": bottom, "created[lt]": top},
+        {"created[gt]": bottom, "created[lte]": top, "created[lt]": top + 10**9},
+        {"created[gt]": bottom - 10**9, "created": bottom},
+        {"created[lte]": top},
+    ]
+    for bounds in ranges:
+        exact = bounds.get("created")
+        low = max(bounds.get("created[gte]", 0), bounds.get("created[gt]", -1) + 1)
+        high = min(bounds.get("created[lt]", 2**40), bounds.get("created[lte]", 2**40) + 1)
+        if exact is not None:
+            low, high = max(low, exact), min(high, exact + 1)
+        expected = [c["id"] for c in customers if low <= c["created"] < high]
+        walked: list[str] = []
+        after: dict[str, str] = {}
+        for _ in range(50):
+            page = http.get("/v1/customers", params={"limit": 3, **bounds, **after}).json()
+            walked += ids(page)
+            if not page["has_more"]:
+                break
+            after = {"starting_after": walked[-1]}
+        assert walked == expected
+
+
 @pytest.mark.parametrize("param", ["colour", "created[between]", "offset"])
 def test_unknown_list_param_is_400(http: httpx.Client, param: str) -> None:
     response = http.get("/v1/customers", params={param: "1"})

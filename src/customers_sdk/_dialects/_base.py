@@ -150,6 +150,8 @@ class Dialect:
     api_key_env: ClassVar[str] = "CUSTOMERS_API_KEY"
     default_base_url: ClassVar[str | None] = None
     wire: ClassVar[WireFormat] = WireFormat()
+    slices_by_created: ClassVar[bool] = False
+    """Whether a concurrent list walk can be cut into ``created`` slices (Stripe's)."""
 
     def require(self, operation: str) -> None:
         """Raise :class:`UnsupportedOperationError` unless this dialect has ``operation``."""

@@ -136,6 +136,7 @@ class StripeDialect(Dialect):
     default_base_url = "https://api.stripe.com"
     # Timestamps: epoch seconds.
     wire = WireFormat(subscriptions=_subscriptions, repeats_values=True)
+    slices_by_created = True  # see _stripe_slices
 
     def check_list_extras(self, given: dict[str, Any]) -> dict[str, Any]:
         if "created" in given:

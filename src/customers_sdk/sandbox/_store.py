@@ -190,6 +190,7 @@ class Store:
         after: SortKey | None = None,
         before: SortKey | None = None,
         predicate: Predicate | None = None,
+        created_ms: tuple[int | None, int | None] = (None, None),
     ) -> Window:
         """A newest-first page of matching customers.
 
@@ -197,6 +198,9 @@ class Store:
         with `before`, the oldest matches strictly newer than it (the page just before it),
         still listed newest first; `has_more` looks further in that same direction.
         Scanning stops after limit + 1 matches, so unfiltered pages cost O(limit + log n).
+        `created_ms` = [lo, hi) is where forward scanning starts and stops, found by bisection
+        as Stripe's index on `created` would: a slice of history costs what it holds, not the
+        customers newer than it (`predicate` must also hold the bounds; backward pages use it).
         """
         if before is not None:
             # Everything newer than a built customer is built already.
@@ -215,7 +219,11 @@ class Store:
             if stop > limit or not self._chunks_left:
                 break
             self._build_next_chunk()
-        found = _collect(ascending, range(stop - 1, -1, -1), limit, predicate)
+        low, high = created_ms
+        if high is not None:
+            stop = min(stop, bisect.bisect_left(ascending, (high, ""), key=sort_key))
+        floor = 0 if low is None else bisect.bisect_left(ascending, (low, ""), key=sort_key)
+        found = _collect(ascending, range(stop - 1, floor - 1, -1), limit, predicate)
         return Window(found[:limit], len(found) > limit)
 
     def count(self, predicate: Predicate) -> int:

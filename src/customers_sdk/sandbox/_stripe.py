@@ -59,13 +59,32 @@ def list_customers(context: Context) -> Reply:
     if "test_clock" in params:
         clock = params["test_clock"]
         predicates.append(lambda record: (record.stripe or {}).get("test_clock") == clock)
+    low: int | None = None
+    high: int | None = None
     for name, compare in _CREATED_BOUNDS.items():
         if name in params:
-            predicates.append(_created_predicate(compare, _integer(params[name], name)))
+            bound = _integer(params[name], name)
+            predicates.append(_created_predicate(compare, bound))
+            lowest, highest = _created_seconds(name, bound)
+            if lowest is not None:
+                low = lowest if low is None else max(low, lowest)
+            if highest is not None:
+                high = highest if high is None else min(high, highest)
     window = context.store.window(
-        limit=limit, after=after, before=before, predicate=all_of(predicates)
+        limit=limit,
+        after=after,
+        before=before,
+        predicate=all_of(predicates),
+        created_ms=(None if low is None else low * 1000, None if high is None else high * 1000),
     )
     return Reply(200, _list_page(window.records, window.has_more, PREFIX, expand))
+
+
+def _created_seconds(name: str, bound: int) -> tuple[int | None, int | None]:
+    """The seconds [lo, hi) a `created` bound lets through (None: open on that side)."""
+    lowest = {"created": bound, "created[gt]": bound + 1, "created[gte]": bound}.get(name)
+    highest = {"created": bound + 1, "created[lt]": bound, "created[lte]": bound + 1}.get(name)
+    return lowest, highest
 
 
 def _created_predicate(compare: Callable[[int, int], bool], bound: int) -> Predicate:
