@@ -96,8 +96,8 @@ def _encode(key: str, value: object, param: str, pairs: list[tuple[str, str]]) -
 def _check_key(key: object, param: str) -> None:
     if not isinstance(key, str) or not key or "[" in key or "]" in key:
         raise InvalidParameterError(
-            f"{param} has the key {key!r}: keys must be non-empty strings without '[' or ']', "
-            "which Stripe would read as nesting",
+            f"{param} has the key {key!r}: keys must be non-empty strings, and cannot contain "
+            "'[' or ']', which Stripe would read as nesting",
             param=param,
         )
 

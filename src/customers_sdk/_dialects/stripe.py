@@ -58,25 +58,12 @@ def _created_params(created: object) -> Params:
 
 
 def _form_fields(fields: CustomerFields) -> Params:
-    # Stripe unsets a field with an empty string, and a metadata key with `metadata[key]=`.
-    pairs: list[tuple[str, str]] = []
-    for name in ("email", "name", "phone"):
-        if name in fields:
-            pairs.append((name, fields[name] or ""))
-    if "metadata" in fields:
-        metadata = fields["metadata"]
-        if metadata is None or not metadata:
-            pairs.append(("metadata", ""))
-        else:
-            for key in metadata:
-                # Stripe's own rule: `metadata[a][b]` would be read as nested metadata.
-                if "[" in key or "]" in key:
-                    raise InvalidParameterError(
-                        f"Stripe metadata keys cannot contain '[' or ']', got {key!r}",
-                        param="metadata",
-                    )
-            pairs.extend((f"metadata[{key}]", value) for key, value in metadata.items())
-    return tuple(pairs)
+    # The one Stripe form encoder: None unsets a field (`name=`), and brackets in a metadata
+    # key are refused. An empty mapping sends nothing there, but `metadata={}` here means
+    # "clear it", which Stripe spells `metadata=`.
+    if "metadata" in fields and not fields["metadata"]:
+        fields = {**fields, "metadata": None}
+    return form_pairs(fields)
 
 
 def _normalize_plan(item: Mapping[str, Any]) -> dict[str, Any] | None:
