@@ -19,7 +19,12 @@ from typing import Any
 
 import httpx
 
-from customers_sdk import AsyncCustomersClient, CustomersClient, DefaultAioHttpClient
+from customers_sdk import (
+    AsyncCustomersClient,
+    AsyncStripeCustomersClient,
+    CustomersClient,
+    DefaultAioHttpClient,
+)
 from customers_sdk._dialects import OffsetDialect, StripeDialect
 from customers_sdk._request import ListQuery, Query
 
@@ -268,7 +273,7 @@ def raw_async_gets(url: str, ids: Sequence[str], loop: AsyncLoop) -> Iterator[Wa
 @contextmanager
 def sdk_sync_gets(url: str, ids: Sequence[str]) -> Iterator[Walk]:
     """``client.get(id)`` for each id."""
-    with _sync_client("stripe", url) as client:
+    with CustomersClient.stripe(api_key=API_KEY, base_url=url) as client:
         yield lambda: [client.get(customer_id).id for customer_id in ids]
 
 
@@ -277,6 +282,7 @@ def sdk_async_gets(
     url: str, ids: Sequence[str], loop: AsyncLoop, transport: str = "httpx"
 ) -> Iterator[Walk]:
     with _async_client("stripe", url, loop, transport) as client:
+        assert isinstance(client, AsyncStripeCustomersClient)
 
         async def gets() -> list[str]:
             return [(await client.get(customer_id)).id for customer_id in ids]

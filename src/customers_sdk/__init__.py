@@ -11,6 +11,27 @@ import typing
 
 from ._async_client import AsyncCustomersClient
 from ._client import CustomersClient
+from ._cursor_async_client import AsyncCursorCustomersClient
+from ._cursor_client import CursorCustomersClient
+from ._dialects._stripe_params import (
+    AddressParams,
+    CashBalanceParams,
+    CashBalanceSettingsParams,
+    CreatedRangeParams,
+    CustomerCreateParams,
+    CustomerDeleteParams,
+    CustomerListParams,
+    CustomerRetrieveParams,
+    CustomerSearchParams,
+    CustomerUpdateParams,
+    InvoiceCustomFieldParams,
+    InvoiceRenderingOptionsParams,
+    InvoiceSettingsParams,
+    ShippingParams,
+    TaxIdDataParams,
+    TaxIdType,
+    TaxParams,
+)
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -28,11 +49,15 @@ from ._errors import (
     UnprocessableEntityError,
     UnsupportedOperationError,
 )
+from ._factories import STRIPE_API_VERSION
 from ._filters import Condition, FieldRef, Filter, FilterGroup, FilterLike, FilterOp, where
+from ._offset_client import AsyncOffsetCustomersClient, OffsetCustomersClient
 from ._pagination import AsyncPage, AsyncPageRequest, Page
 from ._redact import RedactedCause
 from ._retry import RetryPolicy
-from ._types import NOT_GIVEN, NotGiven, ResponseInfo
+from ._stripe_async_client import AsyncStripeCustomersClient
+from ._stripe_client import StripeCustomersClient
+from ._types import NOT_GIVEN, CommonListParams, NotGiven, ResponseInfo
 from ._version import __version__
 
 if typing.TYPE_CHECKING:
@@ -121,18 +146,33 @@ __all__ = [
     "APIError",
     "APITimeoutError",
     "Address",
+    "AddressParams",
+    "AsyncCursorCustomersClient",
     "AsyncCustomersClient",
+    "AsyncOffsetCustomersClient",
     "AsyncPage",
     "AsyncPageRequest",
+    "AsyncStripeCustomersClient",
     "AuthenticationError",
     "BadRequestError",
     "CashBalance",
+    "CashBalanceParams",
     "CashBalanceSettings",
+    "CashBalanceSettingsParams",
+    "CommonListParams",
     "Condition",
     "ConflictError",
+    "CreatedRangeParams",
     "CursorCustomer",
+    "CursorCustomersClient",
     "Customer",
+    "CustomerCreateParams",
+    "CustomerDeleteParams",
+    "CustomerListParams",
+    "CustomerRetrieveParams",
+    "CustomerSearchParams",
     "CustomerTax",
+    "CustomerUpdateParams",
     "CustomersClient",
     "CustomersError",
     "DefaultAioHttpClient",
@@ -148,12 +188,16 @@ __all__ = [
     "InternalServerError",
     "InvalidParameterError",
     "InvoiceCustomField",
+    "InvoiceCustomFieldParams",
     "InvoiceRenderingOptions",
+    "InvoiceRenderingOptionsParams",
     "InvoiceSettings",
+    "InvoiceSettingsParams",
     "NOT_GIVEN",
     "NotFoundError",
     "NotGiven",
     "OffsetCustomer",
+    "OffsetCustomersClient",
     "Page",
     "Pagination",
     "PermissionDeniedError",
@@ -163,16 +207,22 @@ __all__ = [
     "ResponseInfo",
     "ResponseValidationError",
     "RetryPolicy",
+    "STRIPE_API_VERSION",
     "Shipping",
+    "ShippingParams",
     "StripeCustomer",
+    "StripeCustomersClient",
     "StripeList",
     "StripeObject",
     "Subscription",
     "SubscriptionStatus",
     "TaxId",
+    "TaxIdDataParams",
     "TaxIdOwner",
+    "TaxIdType",
     "TaxIdVerification",
     "TaxLocation",
+    "TaxParams",
     "TestClock",
     "UnprocessableEntityError",
     "UnsupportedOperationError",

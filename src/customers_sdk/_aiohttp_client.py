@@ -17,7 +17,7 @@ import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport, HttpxAiohttpClient
 
-from ._base_client import DEFAULT_TIMEOUT
+from ._factories import DEFAULT_TIMEOUT
 from ._own_http import DEFAULT_LIMITS
 
 __all__ = ["DefaultAioHttpClient", "PreciseAiohttpTransport"]

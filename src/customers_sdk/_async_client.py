@@ -2,30 +2,52 @@
 
 from __future__ import annotations
 
-import builtins
 from collections.abc import Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
+from typing_extensions import Unpack
 
 from . import _retry
 from ._base_client import BaseClient
 from ._call import Call
-from ._filters import FilterLike
 from ._own_http import new_http_client
 from ._pagination import AsyncPage, AsyncPageRequest, Exchange
-from ._request import CreatedFilter, Query, RequestSpec
-from ._types import NOT_GIVEN, NotGiven, RequestOptions, ResponseInfo, Timeout
+from ._request import Query, RequestSpec
+from ._types import (
+    NOT_GIVEN,
+    CommonListParams,
+    NotGiven,
+    RequestOptions,
+    ResponseInfo,
+    Timeout,
+)
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    # The family's dialect classes, named (as strings) in the base class below: the
+    # factories' return types. Each subclasses this module's client, hence not imported.
+    from ._cursor_async_client import AsyncCursorCustomersClient  # noqa: F401
     from ._models import Customer
+    from ._offset_client import AsyncOffsetCustomersClient  # noqa: F401
+    from ._stripe_async_client import AsyncStripeCustomersClient  # noqa: F401
 
 __all__ = ["AsyncCustomersClient"]
 
 
-class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
+class AsyncCustomersClient(
+    BaseClient[
+        httpx.AsyncClient,
+        "AsyncStripeCustomersClient",
+        "AsyncOffsetCustomersClient",
+        "AsyncCursorCustomersClient",
+    ]
+):
     """The async twin of :class:`CustomersClient`: same factories, operations and errors.
+
+    The factories return the dialect's async class (:class:`AsyncStripeCustomersClient`...).
 
     Safe to share across tasks; the rate limiter is shared by all of them.
 
@@ -36,6 +58,8 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
         ...     async for customer in client.list(limit=100):
         ...         print(customer.id)
     """
+
+    _dialect_classes: ClassVar[dict[str, type[Any]]] = {}
 
     def _new_http(self) -> httpx.AsyncClient:
         return new_http_client(httpx.AsyncClient, self._settings.timeout)
@@ -97,29 +121,41 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
             sliced=self._settings.dialect.slices_by_created,
         )
 
+    def _walk(
+        self, given: Mapping[str, object], concurrency: int, options: RequestOptions
+    ) -> AsyncPageRequest[Customer]:
+        # Checked now, before anything is awaited.
+        query = self._list_query(given, concurrency)
+        return AsyncPageRequest(lambda: self._fetch_page(query, options, concurrency))
+
+    async def _one(
+        self,
+        operation: str,
+        customer_id: str | None,
+        fields: Mapping[str, object] | None,
+        options: RequestOptions,
+    ) -> Customer:
+        response, info = await self._send(self._spec(operation, customer_id, fields), options)
+        if operation == "delete":
+            return self._deleted(str(customer_id), response, info)
+        return self._customer(response, info)
+
     def list(
         self,
         *,
-        limit: int | NotGiven = NOT_GIVEN,
-        starting_after: str | NotGiven = NOT_GIVEN,
-        ending_before: str | NotGiven = NOT_GIVEN,
-        email: str | NotGiven = NOT_GIVEN,
-        created: CreatedFilter | NotGiven = NOT_GIVEN,
-        filters: FilterLike | NotGiven = NOT_GIVEN,
-        offset: int | NotGiven = NOT_GIVEN,
-        include_subscriptions: bool | NotGiven = NOT_GIVEN,
         concurrency: int = 1,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
+        extra_headers: Mapping[str, str | None] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        **params: Unpack[CommonListParams],
     ) -> AsyncPageRequest[Customer]:
         """Await for the first page, or ``async for`` directly to walk every customer.
 
-        Arguments are checked now, before anything is awaited. With the offset dialect,
-        ``concurrency=8`` fetches later pages eight at a time, still yielding in order; a Stripe
-        walk is cut into ``created`` slices fetched eight at a time (same customers, same
-        order); on the cursor dialect any ``concurrency`` > 1 prefetches the next page (under
-        asyncio).
+        What every dialect's ``list`` takes; each dialect's client adds its own params.
+        Arguments are checked now, before anything is awaited.
 
         Returns:
             An awaitable of the first page that is also an async iterable of every customer.
@@ -129,156 +165,22 @@ class AsyncCustomersClient(BaseClient[httpx.AsyncClient]):
             >>> async for customer in client.list(limit=100, concurrency=8):  # doctest: +SKIP
             ...     print(customer.id)
         """
-        query = self._list_query(
-            limit=limit,
-            starting_after=starting_after,
-            ending_before=ending_before,
-            email=email,
-            created=created,
-            filters=filters,
-            offset=offset,
-            include_subscriptions=include_subscriptions,
-            concurrency=concurrency,
+        options = RequestOptions(
+            timeout,
+            max_retries,
+            deadline,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
         )
-        options = RequestOptions(timeout, max_retries, deadline)
-        return AsyncPageRequest(lambda: self._fetch_page(query, options, concurrency))
-
-    def search(
-        self,
-        query: str,
-        *,
-        limit: int | NotGiven = NOT_GIVEN,
-        page: str | NotGiven = NOT_GIVEN,
-        expand: builtins.list[str] | NotGiven = NOT_GIVEN,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-    ) -> AsyncPageRequest[Customer]:
-        """Search customers with Stripe's search syntax (Stripe dialect only).
-
-        Args:
-            query: A query in Stripe's search syntax, e.g. ``email~'example.com'``.
-            limit: Results per page, 1 to 100; default: the server's.
-            page: A previous page's ``next_page_token``, to resume the search there.
-            expand: Paths to expand on every page: ``"total_count"`` and ``"data.<field>"``.
-
-        Returns:
-            An awaitable of the first page of results that is also an async iterable of them.
-
-        Example:
-            >>> async for c in client.search("name~'Ada'"):  # doctest: +SKIP
-            ...     print(c.id)
-            >>> page = await client.search("name~'Ada'", expand=["total_count"])  # doctest: +SKIP
-            >>> page.total_count, page.next_page_token  # doctest: +SKIP
-            (42, 'page_...')
-        """
-        search = self._search_query(query, limit, page, expand)
-        options = RequestOptions(timeout, max_retries, deadline)
-        return AsyncPageRequest(lambda: self._fetch_page(search, options, 1))
-
-    async def get(
-        self,
-        customer_id: str,
-        *,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-    ) -> Customer:
-        """One customer by id.
-
-        Returns:
-            The customer (a deleted Stripe customer has ``deleted=True``).
-
-        Example:
-            >>> (await client.get("cus_123")).email  # doctest: +SKIP
-            'ada@example.com'
-        """
-        spec = self._spec("get", customer_id)
-        return self._customer(
-            *await self._send(spec, RequestOptions(timeout, max_retries, deadline))
-        )
-
-    async def create(
-        self,
-        *,
-        email: str | NotGiven | None = NOT_GIVEN,
-        name: str | NotGiven | None = NOT_GIVEN,
-        phone: str | NotGiven | None = NOT_GIVEN,
-        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
-        idempotency_key: str | NotGiven | None = NOT_GIVEN,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-    ) -> Customer:
-        """Create a customer; retries reuse one idempotency key.
-
-        Returns:
-            The new customer.
-
-        Example:
-            >>> (await client.create(email="ada@example.com")).id  # doctest: +SKIP
-            'cus_...'
-        """
-        spec = self._spec("create", email=email, name=name, phone=phone, metadata=metadata)
-        options = RequestOptions(timeout, max_retries, deadline, idempotency_key)
-        return self._customer(*await self._send(spec, options))
-
-    async def update(
-        self,
-        customer_id: str,
-        *,
-        email: str | NotGiven | None = NOT_GIVEN,
-        name: str | NotGiven | None = NOT_GIVEN,
-        phone: str | NotGiven | None = NOT_GIVEN,
-        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
-        idempotency_key: str | NotGiven | None = NOT_GIVEN,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-    ) -> Customer:
-        """Change the fields given; an omitted field is left as is, ``None`` clears it.
-
-        Returns:
-            The customer as it is now.
-
-        Example:
-            >>> (await client.update("cus_123", phone=None)).phone is None  # doctest: +SKIP
-            True
-        """
-        spec = self._spec(
-            "update", customer_id, email=email, name=name, phone=phone, metadata=metadata
-        )
-        options = RequestOptions(timeout, max_retries, deadline, idempotency_key)
-        return self._customer(*await self._send(spec, options))
-
-    async def delete(
-        self,
-        customer_id: str,
-        *,
-        idempotency_key: str | NotGiven | None = NOT_GIVEN,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-    ) -> Customer:
-        """Delete a customer.
-
-        Returns:
-            The deleted customer, with ``deleted=True``.
-
-        Example:
-            >>> (await client.delete("cus_123")).deleted  # doctest: +SKIP
-            True
-        """
-        spec = self._spec("delete", customer_id)
-        options = RequestOptions(timeout, max_retries, deadline, idempotency_key)
-        return self._deleted(customer_id, *await self._send(spec, options))
+        return self._walk(params, concurrency, options)
 
     async def aclose(self) -> None:
         """Close the connection pool, unless the caller passed its own ``http_client``."""
         if self._owns_http:
             await self._http.aclose()
 
-    async def __aenter__(self) -> AsyncCustomersClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(

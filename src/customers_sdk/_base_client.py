@@ -3,27 +3,22 @@ reading results. :class:`CustomersClient` and :class:`AsyncCustomersClient` only
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ._body import DEFAULT_MAX_RESPONSE_BYTES, check_max_response_bytes, masking
-from ._dialects import CursorDialect, Dialect, OffsetDialect, PageContent, StripeDialect
-from ._errors import InvalidParameterError
-from ._filters import FilterLike
+from ._dialects import Dialect, PageContent
+from ._errors import InvalidParameterError, UnsupportedOperationError
+from ._factories import ClientFactories, CursorT, HttpT, OffsetT, StripeT
 from ._fleet import choose_limiter
-from ._inputs import (
-    check_api_key,
-    check_base_url,
-    check_header_value,
-    check_headers,
-    check_text,
-)
+from ._inputs import check_api_key, check_base_url, check_headers, check_text, merge_headers
 from ._logging import setup_from_env
 from ._request import (
-    CreatedFilter,
     ListQuery,
     Query,
     RequestSpec,
@@ -41,15 +36,18 @@ if TYPE_CHECKING:
 
     from ._models import Customer
 
-__all__ = ["DEFAULT_TIMEOUT", "BaseClient"]
+__all__ = ["BaseClient"]
 
-DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
-DEFAULT_MAX_RETRIES = 2
-HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+# The operations some dialect has: on a client whose dialect lacks one, a clear error.
+_OPERATIONS = frozenset({"get", "retrieve", "create", "update", "delete", "search"})
 
 
-class BaseClient(Generic[HttpT]):
-    """Configuration and the pure half of every operation, shared by both clients."""
+class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
+    """Configuration and the pure half of every operation, shared by both client families.
+
+    The type arguments are the HTTP client and the family's three dialect classes, which the
+    factories return.
+    """
 
     _http: HttpT
 
@@ -87,8 +85,7 @@ class BaseClient(Generic[HttpT]):
                 param="base_url",
             )
         url = check_base_url(url, url_source)
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise InvalidParameterError("max_retries must be an int >= 0", param="max_retries")
+        self._check_max_retries(max_retries)
         if max_requests_per_second is not None:
             rate: object = max_requests_per_second
             # `not rate > 0` also rejects NaN; bool is an int but never a meant rate.
@@ -119,146 +116,10 @@ class BaseClient(Generic[HttpT]):
     def _new_http(self) -> HttpT:
         raise NotImplementedError
 
-    # -- factories: one per dialect ---------------------------------------------------------
-    @classmethod
-    def stripe(
-        cls,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        max_requests_per_second: float | None = None,
-        rate_limit_url: str | None = None,
-        rate_limit_key: str | None = None,
-        http_client: HttpT | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        retry_policy: RetryPolicy | None = None,
-        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
-        stripe_version: str | None = None,
-        stripe_account: str | None = None,
-    ) -> Self:
-        """A client for Stripe's v1 customers API (key from ``STRIPE_API_KEY`` if not given).
-
-        Args:
-            stripe_version: Sent as ``Stripe-Version``, to pin the API version; default: the
-                account's.
-            stripe_account: Sent as ``Stripe-Account``, to act for a connected account.
-
-        Returns:
-            A Stripe client; use it as a context manager, or close it when done.
-
-        Example:
-            >>> client = CustomersClient.stripe(api_key="sk_test_...")  # doctest: +SKIP
-            >>> client.get("cus_123").email  # doctest: +SKIP
-        """
-        headers = check_headers(default_headers, "default_headers")
-        for param, header, value in (
-            ("stripe_version", "Stripe-Version", stripe_version),
-            ("stripe_account", "Stripe-Account", stripe_account),
-        ):
-            if value is not None and check_header_value(value, param):
-                headers[header] = value
-        return cls(
-            StripeDialect(),
-            api_key=api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_requests_per_second=max_requests_per_second,
-            rate_limit_url=rate_limit_url,
-            rate_limit_key=rate_limit_key,
-            http_client=http_client,
-            default_headers=headers,
-            retry_policy=retry_policy,
-            max_response_bytes=max_response_bytes,
-        )
-
-    @classmethod
-    def offset(
-        cls,
-        *,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        max_requests_per_second: float | None = None,
-        rate_limit_url: str | None = None,
-        rate_limit_key: str | None = None,
-        http_client: HttpT | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        retry_policy: RetryPolicy | None = None,
-        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
-    ) -> Self:
-        """A client for the offset-paginated public customers API (``list`` only).
-
-        Returns:
-            An offset client (``base_url`` is required: argument or ``CUSTOMERS_BASE_URL``).
-
-        Example:
-            >>> client = CustomersClient.offset(base_url="https://app.example.com", api_key="k")
-            >>> client
-            CustomersClient(dialect='offset', base_url='https://app.example.com')
-        """
-        return cls(
-            OffsetDialect(),
-            api_key=api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_requests_per_second=max_requests_per_second,
-            rate_limit_url=rate_limit_url,
-            rate_limit_key=rate_limit_key,
-            http_client=http_client,
-            default_headers=default_headers,
-            retry_policy=retry_policy,
-            max_response_bytes=max_response_bytes,
-        )
-
-    @classmethod
-    def cursor(
-        cls,
-        *,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        collection_path: str = "/v1/customers",
-        timeout: Timeout = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        max_requests_per_second: float | None = None,
-        rate_limit_url: str | None = None,
-        rate_limit_key: str | None = None,
-        http_client: HttpT | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        retry_policy: RetryPolicy | None = None,
-        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
-    ) -> Self:
-        """A client for the JSON customers API with cursors and filters.
-
-        Args:
-            collection_path: Where the customers live under ``base_url``.
-
-        Returns:
-            A cursor client (``base_url`` is required: argument or ``CUSTOMERS_BASE_URL``).
-
-        Example:
-            >>> client = CustomersClient.cursor(base_url="https://api.example.com", api_key="k")
-            >>> client.dialect
-            'cursor'
-        """
-        return cls(
-            CursorDialect(collection_path),
-            api_key=api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            max_requests_per_second=max_requests_per_second,
-            rate_limit_url=rate_limit_url,
-            rate_limit_key=rate_limit_key,
-            http_client=http_client,
-            default_headers=default_headers,
-            retry_policy=retry_policy,
-            max_response_bytes=max_response_bytes,
-        )
+    @staticmethod
+    def _check_max_retries(max_retries: object) -> None:
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise InvalidParameterError("max_retries must be an int >= 0", param="max_retries")
 
     # -- the pure half of each operation ------------------------------------------------------
     @property
@@ -271,38 +132,13 @@ class BaseClient(Generic[HttpT]):
         """The base URL requests go to."""
         return self._settings.base_url
 
-    def _list_query(
-        self,
-        *,
-        limit: int | NotGiven,
-        starting_after: str | NotGiven,
-        ending_before: str | NotGiven,
-        email: str | NotGiven,
-        created: CreatedFilter | NotGiven,
-        filters: FilterLike | NotGiven,
-        offset: int | NotGiven,
-        include_subscriptions: bool | NotGiven,
-        concurrency: int,
-    ) -> ListQuery:
+    def _list_query(self, given: Mapping[str, object], concurrency: int) -> ListQuery:
+        """The checked query of a ``list()`` call, from the params the caller gave."""
         dialect = self._settings.dialect
         dialect.require("list")
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
             raise InvalidParameterError("concurrency must be an int >= 1", param="concurrency")
-        given = {
-            name: value
-            for name, value in (
-                ("limit", limit),
-                ("starting_after", starting_after),
-                ("ending_before", ending_before),
-                ("email", email),
-                ("created", created),
-                ("filters", filters),
-                ("offset", offset),
-                ("include_subscriptions", include_subscriptions),
-            )
-            if is_given(value)
-        }
-        return dialect.list_query(given)
+        return dialect.list_query({k: v for k, v in given.items() if is_given(v)})
 
     def _search_query(
         self,
@@ -340,33 +176,23 @@ class BaseClient(Generic[HttpT]):
     def _spec(
         self,
         operation: str,
-        customer_id: Any = None,
-        *,
-        email: str | NotGiven | None = NOT_GIVEN,
-        name: str | NotGiven | None = NOT_GIVEN,
-        phone: str | NotGiven | None = NOT_GIVEN,
-        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        customer_id: object = None,
+        fields: Mapping[str, object] | None = None,
     ) -> RequestSpec:
-        """The request of a single-object operation, checked before anything is sent."""
+        """The request of a single-object operation, checked before anything is sent.
+
+        ``fields`` holds only what the caller gave (``None`` values clear a field).
+        """
         dialect = self._settings.dialect
         dialect.require(operation)
-        fields = {
-            key: value
-            for key, value in (
-                ("email", email),
-                ("name", name),
-                ("phone", phone),
-                ("metadata", metadata),
-            )
-            if is_given(value)
-        }
+        given = {k: v for k, v in (fields or {}).items() if is_given(v)}
         if operation == "create":
-            return dialect.build_create(fields)
-        check_id(customer_id)
+            return dialect.build_create(given)
+        customer_id = check_id(customer_id)
         if operation == "get":
-            return dialect.build_get(customer_id)
+            return dialect.build_get(customer_id, given)
         if operation == "update":
-            return dialect.build_update(customer_id, fields)
+            return dialect.build_update(customer_id, given)
         return dialect.build_delete(customer_id)
 
     def _customer(self, response: httpx.Response, info: ResponseInfo) -> Customer:
@@ -385,6 +211,69 @@ class BaseClient(Generic[HttpT]):
         customer = self._customer(response, info)
         customer.deleted = True  # the cursor API's DELETE returns the object without the flag
         return customer
+
+    def _copy_with(
+        self,
+        *,
+        timeout: Timeout | NotGiven,
+        max_retries: int | NotGiven,
+        headers: Mapping[str, str | None],
+    ) -> Self:
+        """A light copy with other options, sharing the connection pool and rate limiter.
+
+        ``headers`` replace the client's of the same name (case-insensitive); ``None`` drops
+        one. The copy never closes the pool: its owner, the original, does.
+        """
+        settings = self._settings
+        if is_given(max_retries):
+            self._check_max_retries(max_retries)
+        clone = copy.copy(self)
+        clone._settings = replace(
+            settings,
+            timeout=settings.timeout if isinstance(timeout, NotGiven) else to_timeout(timeout),
+            max_retries=settings.max_retries if isinstance(max_retries, NotGiven) else max_retries,
+            headers=merge_headers(settings.headers, headers),
+        )
+        clone._owns_http = False
+        return clone
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A light copy of this client with other defaults, sharing its connection pool.
+
+        Cheap enough to call per request; closing the copy leaves the pool open (closing the
+        original closes it for both).
+
+        Args:
+            timeout: The copy's default timeout.
+            max_retries: The copy's default number of retries.
+            default_headers: Headers sent with every request of the copy, over this client's.
+
+        Returns:
+            A client of the same class, configured as this one but for what was given.
+
+        Example:
+            >>> patient = client.with_options(timeout=120, max_retries=5)  # doctest: +SKIP
+            >>> patient.list(limit=100)  # doctest: +SKIP
+        """
+        return self._copy_with(
+            timeout=timeout,
+            max_retries=max_retries,
+            headers=check_headers(default_headers, "default_headers"),
+        )
+
+    if not TYPE_CHECKING:  # at run time only: to a type checker, the method is just missing
+
+        def __getattr__(self, name: str) -> Any:
+            settings = self.__dict__.get("_settings")
+            if name in _OPERATIONS and settings is not None:
+                raise UnsupportedOperationError(name, settings.dialect.name)
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(dialect={self.dialect!r}, base_url={self.base_url!r})"

@@ -18,6 +18,7 @@ __all__ = [
     "check_header_value",
     "check_headers",
     "check_text",
+    "merge_headers",
 ]
 
 # What h11 sends: visible ASCII, inner spaces and tabs (httpx encodes header values as ASCII).
@@ -115,6 +116,25 @@ def check_headers(headers: Mapping[str, str] | None, param: str) -> dict[str, st
             raise InvalidParameterError(f"{param} has an invalid header name {name!r}", param=param)
         check_header_value(value, param, label=f"{param}[{name!r}]")
     return dict(headers)
+
+
+def merge_headers(base: Mapping[str, str], changes: Mapping[str, str | None]) -> dict[str, str]:
+    """``base`` with ``changes`` over it, names compared case-insensitively (as HTTP does, so
+    ``authorization`` replaces ``Authorization`` instead of being sent beside it); a ``None``
+    value drops the header.
+
+    Example:
+        >>> merge_headers({"Accept": "text/html", "X-A": "1"}, {"accept": "*/*", "X-A": None})
+        {'accept': '*/*'}
+    """
+    merged = dict(base)
+    for name, value in changes.items():
+        lowered = name.lower()
+        for existing in [key for key in merged if key.lower() == lowered]:
+            del merged[existing]
+        if value is not None:
+            merged[name] = value
+    return merged
 
 
 def check_text(value: str, param: str) -> str:

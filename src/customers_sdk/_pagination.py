@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncPage", "AsyncPageRequest", "Exchange", "Page"]
 
-ItemT = TypeVar("ItemT")
+ItemT = TypeVar("ItemT", covariant=True)  # a Page[StripeCustomer] is a Page[Customer]
 SentT = TypeVar("SentT")
 PageT = TypeVar("PageT")
 

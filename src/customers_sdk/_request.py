@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from ._dialects._stripe_params import CreatedRangeParams
 from ._errors import InvalidParameterError
 from ._inputs import check_text
 
@@ -17,6 +18,7 @@ __all__ = [
     "Query",
     "RequestSpec",
     "SearchQuery",
+    "check_expand",
     "check_id",
     "check_search_expand",
     "check_search_page",
@@ -41,7 +43,7 @@ class RequestSpec:
         return self.method != "GET"
 
 
-CreatedFilter = int | datetime | Mapping[str, int | datetime]
+CreatedFilter = int | datetime | CreatedRangeParams | Mapping[str, int | datetime]
 """What Stripe's ``list(created=...)`` takes: one creation time, or bounds keyed ``gt``,
 ``gte``, ``lt``, ``lte`` (``{"gte": 1_700_000_000}``). A time is epoch seconds or an aware
 ``datetime``."""
@@ -62,6 +64,8 @@ class ListQuery:
         filters: The cursor API's filter document, as a plain dict.
         offset: The offset API's number of customers to skip.
         include_subscriptions: Whether the offset API includes subscriptions.
+        expand: Stripe's paths to expand on every page (``data.subscriptions``...).
+        test_clock: Stripe's test clock whose customers to list.
     """
 
     limit: int | None = None
@@ -72,6 +76,8 @@ class ListQuery:
     filters: Mapping[str, Any] | None = field(default=None, hash=False)
     offset: int | None = None
     include_subscriptions: bool | None = None
+    expand: tuple[str, ...] = ()
+    test_clock: str | None = None
 
     @property
     def backward(self) -> bool:
@@ -148,11 +154,12 @@ def check_search_page(value: object) -> str:
     return check_text(value, "page")
 
 
-def check_search_expand(value: object) -> tuple[str, ...]:
-    """A search's ``expand``: a list of ``"total_count"`` and ``"data.<field>"`` paths.
+def check_expand(value: object, prefix: str = "", *, also: str | None = None) -> tuple[str, ...]:
+    """Stripe's ``expand``: a list of non-empty paths, each under ``prefix`` (a list or a
+    search expands the paths of its customers, under ``data.``) or equal to ``also``.
 
-    Stripe expands a search result's customers only under ``data.``, so ``"subscriptions"``
-    alone is refused here, naming ``"data.subscriptions"``, rather than by a 400 later.
+    ``"subscriptions"`` on a list is refused here, naming ``"data.subscriptions"``, rather
+    than by a 400 later.
     """
     if not isinstance(value, list | tuple):
         raise InvalidParameterError(
@@ -163,11 +170,17 @@ def check_search_expand(value: object) -> tuple[str, ...]:
             raise InvalidParameterError(
                 f"expand takes non-empty path strings, got {item!r}", param="expand"
             )
-        if item != "total_count" and not item.startswith("data."):
+        if not item.startswith(prefix) and item != also:
+            takes = f"{also!r} or paths" if also else "paths"
             raise InvalidParameterError(
-                f"a search expands 'total_count' or paths under 'data.' "
-                f"(e.g. 'data.{item}'), got {item!r}",
+                f"this call expands {takes} under {prefix!r} (e.g. {prefix + item!r}), "
+                f"got {item!r}",
                 param="expand",
             )
         check_text(item, "expand")
     return tuple(value)
+
+
+def check_search_expand(value: object) -> tuple[str, ...]:
+    """A search's ``expand``: ``"total_count"`` and paths under ``"data."``."""
+    return check_expand(value, "data.", also="total_count")

@@ -3,14 +3,16 @@ besides its result, and what a dialect tells the models (no pydantic here: see `
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal, TypeVar
 
 import httpx
+from typing_extensions import TypedDict
 
 __all__ = [
     "NOT_GIVEN",
+    "CommonListParams",
     "NotGiven",
     "RequestOptions",
     "ResponseInfo",
@@ -66,14 +68,35 @@ def is_given(value: _T | NotGiven) -> bool:
     return not isinstance(value, NotGiven)
 
 
+class CommonListParams(TypedDict, total=False):
+    """What ``list()`` takes on every dialect (each dialect's client takes more).
+
+    Example:
+        >>> from customers_sdk import CommonListParams
+        >>> params: CommonListParams = {"limit": 100}
+    """
+
+    limit: int
+    """Customers per page (Stripe and offset: 1 to 100; cursor: 1 to 1000); default: the
+    server's."""
+
+
 @dataclass(frozen=True, slots=True)
 class RequestOptions:
-    """Per-call overrides of the client's defaults; ``NOT_GIVEN`` means "use the client's"."""
+    """Per-call overrides of the client's defaults; ``NOT_GIVEN`` means "use the client's".
+
+    ``extra_headers`` are sent over the client's headers, ``extra_query`` beside the query the
+    call builds, ``extra_body`` beside its body (on Stripe's GET and DELETE, in the query, where
+    Stripe reads every param of those methods): for what the SDK does not know yet.
+    """
 
     timeout: Timeout | NotGiven = NOT_GIVEN
     max_retries: int | NotGiven = NOT_GIVEN
     deadline: float | NotGiven | None = NOT_GIVEN
     idempotency_key: str | NotGiven | None = NOT_GIVEN
+    extra_headers: Mapping[str, str | None] | None = None
+    extra_query: Mapping[str, object] | None = None
+    extra_body: Mapping[str, object] | None = None
 
 
 @dataclass(frozen=True, slots=True)

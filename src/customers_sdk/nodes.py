@@ -11,8 +11,10 @@ key and an empty string all fall through to the next source.
 
 Where the client comes from, first match wins:
 
-1. ``context["client"]``: a :class:`~customers_sdk.CustomersClient` for the sync adapters, an
-   :class:`~customers_sdk.AsyncCustomersClient` for the async ones. It is reused, not closed.
+1. ``context["client"]``: a :class:`~customers_sdk.StripeCustomersClient` for the sync
+   adapters, an :class:`~customers_sdk.AsyncStripeCustomersClient` for the async ones (what
+   ``CustomersClient.stripe()`` and ``AsyncCustomersClient.stripe()`` return). It is reused,
+   not closed.
 2. ``context["stripe_api_key"]`` (and optionally ``context["base_url"]``): a Stripe client is
    built for the run and closed after it.
 3. The environment (``STRIPE_API_KEY``), likewise built and closed.
@@ -32,10 +34,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypedDict, TypeVar
 
-from ._async_client import AsyncCustomersClient
-from ._client import CustomersClient
+from ._dialects._stripe_params import CustomerListParams
 from ._errors import InvalidParameterError
 from ._redact import redact_text
+from ._stripe_async_client import AsyncStripeCustomersClient
+from ._stripe_client import StripeCustomersClient
 from ._types import NOT_GIVEN, NotGiven
 
 __all__ = [
@@ -49,7 +52,7 @@ __all__ = [
 DEFAULT_LIMIT = 10
 _WHOLE_NUMBER = re.compile(r"\s*[0-9]+\s*")
 _KEY_ENV = "STRIPE_API_KEY"
-ClientT = TypeVar("ClientT", CustomersClient, AsyncCustomersClient)
+ClientT = TypeVar("ClientT", StripeCustomersClient, AsyncStripeCustomersClient)
 
 
 class NodeError(TypedDict):
@@ -80,6 +83,16 @@ class _ListArgs:
     email: str | NotGiven = NOT_GIVEN
     starting_after: str | NotGiven = NOT_GIVEN
     ending_before: str | NotGiven = NOT_GIVEN
+
+    def params(self) -> CustomerListParams:
+        params: CustomerListParams = {"limit": self.limit}
+        if not isinstance(self.email, NotGiven):
+            params["email"] = self.email
+        if not isinstance(self.starting_after, NotGiven):
+            params["starting_after"] = self.starting_after
+        if not isinstance(self.ending_before, NotGiven):
+            params["ending_before"] = self.ending_before
+        return params
 
 
 def _is_unset(value: object) -> bool:
@@ -213,14 +226,9 @@ def list_customers(
     """
     try:
         args = _list_args(inputs, config)
-        client, owned = _client(CustomersClient, context)
+        client, owned = _client(StripeCustomersClient, context)
         try:
-            page = client.list(
-                limit=args.limit,
-                email=args.email,
-                starting_after=args.starting_after,
-                ending_before=args.ending_before,
-            )
+            page = client.list(**args.params())
         finally:
             if owned:
                 client.close()
@@ -257,7 +265,7 @@ def get_one_customer(
     """
     try:
         customer_id = _customer_id(inputs, config)
-        client, owned = _client(CustomersClient, context)
+        client, owned = _client(StripeCustomersClient, context)
         try:
             customer = client.get(customer_id)
         finally:
@@ -273,12 +281,12 @@ async def alist_customers(
     config: Mapping[str, Any] | None,
     context: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Async :func:`list_customers`; ``context["client"]`` must be an ``AsyncCustomersClient``.
+    """Async :func:`list_customers`: ``context["client"]`` must be async.
 
     Args:
         inputs: As for :func:`list_customers`.
         config: As for :func:`list_customers`.
-        context: As for :func:`list_customers`, with an ``AsyncCustomersClient``.
+        context: As for :func:`list_customers`, with an ``AsyncStripeCustomersClient``.
 
     Returns:
         As :func:`list_customers`.
@@ -289,14 +297,9 @@ async def alist_customers(
     """
     try:
         args = _list_args(inputs, config)
-        client, owned = _client(AsyncCustomersClient, context)
+        client, owned = _client(AsyncStripeCustomersClient, context)
         try:
-            page = await client.list(
-                limit=args.limit,
-                email=args.email,
-                starting_after=args.starting_after,
-                ending_before=args.ending_before,
-            )
+            page = await client.list(**args.params())
         finally:
             if owned:
                 await client.aclose()
@@ -310,12 +313,12 @@ async def aget_one_customer(
     config: Mapping[str, Any] | None,
     context: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Async :func:`get_one_customer`; ``context["client"]`` must be an ``AsyncCustomersClient``.
+    """Async :func:`get_one_customer`: ``context["client"]`` must be async.
 
     Args:
         inputs: As for :func:`get_one_customer`.
         config: As for :func:`get_one_customer`.
-        context: As for :func:`get_one_customer`, with an ``AsyncCustomersClient``.
+        context: As for :func:`get_one_customer`, with an ``AsyncStripeCustomersClient``.
 
     Returns:
         As :func:`get_one_customer`.
@@ -326,7 +329,7 @@ async def aget_one_customer(
     """
     try:
         customer_id = _customer_id(inputs, config)
-        client, owned = _client(AsyncCustomersClient, context)
+        client, owned = _client(AsyncStripeCustomersClient, context)
         try:
             customer = await client.get(customer_id)
         finally:

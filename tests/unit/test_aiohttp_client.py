@@ -31,7 +31,7 @@ from customers_sdk import (
 )
 from customers_sdk._aiohttp import EXTRA_MISSING, client_class
 from customers_sdk._aiohttp_client import PreciseAiohttpTransport, _precise, _PreciseStream
-from customers_sdk._base_client import DEFAULT_TIMEOUT
+from customers_sdk._factories import DEFAULT_TIMEOUT
 
 pytestmark = pytest.mark.anyio
 

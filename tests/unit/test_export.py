@@ -18,6 +18,7 @@ import pytest
 
 from customers_sdk import (
     AsyncCustomersClient,
+    CreatedRangeParams,
     CustomersClient,
     InvalidParameterError,
     StripeCustomer,
@@ -241,7 +242,7 @@ def test_a_backward_walk_is_exported_in_walk_order(tmp_path: Path) -> None:
 def test_a_created_filter_with_datetimes_survives_the_checkpoint(tmp_path: Path) -> None:
     http = httpx.Client(transport=SandboxTransport(Sandbox(customers=60)))
     with CustomersClient.stripe(api_key=KEY, base_url=BASES["stripe"], http_client=http) as client:
-        since = {"gte": datetime(2000, 1, 1, tzinfo=timezone.utc)}
+        since: CreatedRangeParams = {"gte": datetime(2000, 1, 1, tzinfo=timezone.utc)}
         expected = [c.id for c in client.list(limit=25, created=since)]
         path = tmp_path / "out.csv"
         with pytest.raises(Stop):

@@ -16,7 +16,13 @@ import pytest
 import respx
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
-from customers_sdk import AsyncCustomersClient, CustomersClient, _retry
+from customers_sdk import (
+    AsyncCustomersClient,
+    AsyncStripeCustomersClient,
+    CustomersClient,
+    StripeCustomersClient,
+    _retry,
+)
 from customers_sdk import nodes as nodes_module
 from customers_sdk.nodes import (
     aget_one_customer,
@@ -73,12 +79,14 @@ class Nodes:
         self._portal = portal
 
     @property
-    def client_class(self) -> type[CustomersClient] | type[AsyncCustomersClient]:
-        return CustomersClient if self._portal is None else AsyncCustomersClient
+    def client_class(self) -> type[StripeCustomersClient] | type[AsyncStripeCustomersClient]:
+        return StripeCustomersClient if self._portal is None else AsyncStripeCustomersClient
 
     @property
-    def other_client_class(self) -> type[CustomersClient] | type[AsyncCustomersClient]:
-        return AsyncCustomersClient if self._portal is None else CustomersClient
+    def other_client_class(
+        self,
+    ) -> type[StripeCustomersClient] | type[AsyncStripeCustomersClient]:
+        return AsyncStripeCustomersClient if self._portal is None else StripeCustomersClient
 
     def _run(
         self, sync: Node, run_async: Callable[..., Awaitable[dict[str, Any]]], *args: Any

@@ -22,6 +22,7 @@ from customers_sdk import (
     CustomersClient,
     NotFoundError,
     Plan,
+    StripeCustomersClient,
     Subscription,
     to_dataframe,
     to_dicts,
@@ -68,7 +69,7 @@ def offset_subscription(sub_id: str, status: str, plan: str | None, amount: int)
 
 
 @pytest.fixture
-def stripe_client(mock_api: respx.MockRouter) -> Iterator[CustomersClient]:
+def stripe_client(mock_api: respx.MockRouter) -> Iterator[StripeCustomersClient]:
     with CustomersClient.stripe(api_key=API_KEY, max_retries=0) as client:
         yield client
 
@@ -106,7 +107,7 @@ def test_to_dicts_takes_one_customer_or_any_iterable() -> None:
 
 
 def test_page_to_dicts_is_the_page_and_to_dicts_of_a_page_walks_all(
-    stripe_client: CustomersClient, mock_api: respx.MockRouter
+    stripe_client: StripeCustomersClient, mock_api: respx.MockRouter
 ) -> None:
     route = two_stripe_pages(mock_api)
 
@@ -176,7 +177,7 @@ def test_to_dataframe_of_nothing_still_has_typed_columns() -> None:
 
 
 def test_page_to_dataframe_is_the_page_and_to_dataframe_of_a_page_walks_all(
-    stripe_client: CustomersClient, mock_api: respx.MockRouter
+    stripe_client: StripeCustomersClient, mock_api: respx.MockRouter
 ) -> None:
     route = two_stripe_pages(mock_api)
 
@@ -264,7 +265,9 @@ def test_nested_subscriptions_stay_json_without_flattening(mock_api: respx.MockR
 
 
 def test_without_pandas_the_error_names_the_extra(
-    monkeypatch: pytest.MonkeyPatch, stripe_client: CustomersClient, mock_api: respx.MockRouter
+    monkeypatch: pytest.MonkeyPatch,
+    stripe_client: StripeCustomersClient,
+    mock_api: respx.MockRouter,
 ) -> None:
     two_stripe_pages(mock_api)
     page = stripe_client.list(limit=2)
@@ -293,7 +296,7 @@ def test_importing_the_sdk_does_not_import_pandas() -> None:
 
 # -- display --------------------------------------------------------------------------------------
 def test_page_html_is_a_compact_escaped_table(
-    stripe_client: CustomersClient, mock_api: respx.MockRouter
+    stripe_client: StripeCustomersClient, mock_api: respx.MockRouter
 ) -> None:
     hostile = wire_customer(
         "stripe", 1, name="<script>alert('x')</script>", email="a&b@example.com"
@@ -361,7 +364,7 @@ def test_customer_repr_counts_extra_fields_instead_of_listing_them() -> None:
 
 
 def test_no_display_shows_the_api_key(
-    stripe_client: CustomersClient, mock_api: respx.MockRouter
+    stripe_client: StripeCustomersClient, mock_api: respx.MockRouter
 ) -> None:
     mock_api.get(STRIPE).respond(
         json=page_body("stripe", [wire_customer("stripe", 1)], has_more=False)

@@ -72,6 +72,28 @@ def test_unsupported_operation_raises_before_any_request(
 
 
 # -- bad input -------------------------------------------------------------------------------
+NOT_TAKEN: dict[str, dict[str, Any]] = {
+    "stripe": {"filters": {"field": "email", "op": "eq", "value": "x"}, "offset": 5,
+               "include_subscriptions": True},
+    "offset": {"email": "a@b.co", "filters": where("email").eq("x"), "created": 1,
+               "starting_after": "1", "ending_before": "1"},
+    "cursor": {"email": "a@b.co", "created": 1, "offset": 0, "include_subscriptions": False},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("dialect", "param"),
+    [(d, p) for d in ("offset", "cursor") for p in NOT_TAKEN[d]],
+)
+def test_another_dialects_list_param_is_refused_by_name(
+    drive: Drive, anything: respx.Route, dialect: str, param: str
+) -> None:
+    # A type error under mypy (see test_dialect_typing.py); at run time, Python's own.
+    with pytest.raises(TypeError, match=f"unexpected keyword argument '{param}'"):
+        unit_driver(drive, dialect).first_page(**{param: NOT_TAKEN[dialect][param]})
+    assert anything.call_count == 0
+
+
 def _list_cases() -> list[tuple[str, dict[str, Any], str]]:
     cases: list[tuple[str, dict[str, Any], str]] = []
     for dialect in DIALECTS:
@@ -80,15 +102,10 @@ def _list_cases() -> list[tuple[str, dict[str, Any], str]]:
             cases.append((dialect, {"limit": limit}, "limit"))
         for concurrency in (0, -2, "4", True, 1.5):
             cases.append((dialect, {"concurrency": concurrency}, "concurrency"))
-    not_taken = {
-        "stripe": {"filters": {"field": "email", "op": "eq", "value": "x"}, "offset": 5,
-                   "include_subscriptions": True},
-        "offset": {"email": "a@b.co", "filters": where("email").eq("x"), "created": 1,
-                   "starting_after": "1", "ending_before": "1"},
-        "cursor": {"email": "a@b.co", "created": 1, "offset": 0, "include_subscriptions": False},
-    }  # fmt: skip
-    for dialect, params in not_taken.items():
-        cases.extend((dialect, {name: value}, name) for name, value in params.items())
+    # Stripe's list takes its params as keywords checked at run time too (they are a TypedDict):
+    # another dialect's param is an InvalidParameterError naming it. See NOT_TAKEN below.
+    for name, value in NOT_TAKEN["stripe"].items():
+        cases.append(("stripe", {name: value}, name))
     for dialect in SINGLE_OBJECT_DIALECTS:
         cases += [
             (dialect, {"starting_after": "a", "ending_before": "b"}, "ending_before"),
@@ -216,7 +233,7 @@ def test_async_list_and_search_check_arguments_before_any_await() -> None:
         client.search("")
     offset = AsyncCustomersClient.offset(base_url=BASE_URLS["offset"], api_key=API_KEY)
     with pytest.raises(UnsupportedOperationError):
-        offset.search("x")
+        offset.search("x")  # type: ignore[attr-defined]
 
 
 # -- ids in paths -------------------------------------------------------------------------------

@@ -178,7 +178,8 @@ def outcome(run: Callable[[], Any]) -> Any:
         return error
 
 
-def sync_call(client: CustomersClient, operation: str) -> Any:
+def sync_call(client: Any, operation: str) -> Any:
+    # Any: every dialect through one helper (an operation a dialect lacks is part of the test).
     if operation == "list":
         return client.list(limit=3)
     if operation == "walk":
@@ -193,7 +194,7 @@ def sync_call(client: CustomersClient, operation: str) -> Any:
     return getattr(client, operation)("c1")
 
 
-async def async_call(client: AsyncCustomersClient, operation: str) -> Any:
+async def async_call(client: Any, operation: str) -> Any:
     if operation in ("walk", "search"):
         walk = client.list(limit=3) if operation == "walk" else client.search("name~'a'")
         found: list[Customer] = []

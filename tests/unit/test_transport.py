@@ -22,16 +22,16 @@ from customers_sdk import (
     APIConnectionError,
     APIError,
     APITimeoutError,
-    AsyncCustomersClient,
+    AsyncStripeCustomersClient,
     AuthenticationError,
     BadRequestError,
     ConflictError,
-    CustomersClient,
     InternalServerError,
     InvalidParameterError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    StripeCustomersClient,
     UnprocessableEntityError,
 )
 
@@ -554,12 +554,13 @@ def test_one_limiter_is_shared_by_all_threads_or_tasks(
     client = on_clock(stripe(drive, max_requests_per_second=10.0), waits).client
     callers = 12
 
-    if isinstance(client, CustomersClient):
+    if isinstance(client, StripeCustomersClient):
         sync_client = client
         with ThreadPoolExecutor(callers) as pool:
             list(pool.map(lambda _: sync_client.get("cus_0001"), range(callers)))
     else:
-        async_client: AsyncCustomersClient = client
+        assert isinstance(client, AsyncStripeCustomersClient)
+        async_client = client
 
         async def many() -> None:
             async with anyio.create_task_group() as group:

@@ -7,7 +7,7 @@ from typing import TextIO
 import httpx
 
 from .._client import CustomersClient
-from .._errors import InvalidParameterError, NotFoundError, UnsupportedOperationError
+from .._errors import InvalidParameterError, NotFoundError
 from .._filters import where
 
 __all__ = ["run_demo"]
@@ -85,10 +85,6 @@ def run_demo(out: TextIO) -> int:
         stripe.list(limit=1000)
     except InvalidParameterError as exc:
         say(f"   InvalidParameterError (nothing sent): {exc}")
-    try:
-        offset.get("123")
-    except UnsupportedOperationError as exc:
-        say(f"   UnsupportedOperationError: {exc}")
     say("\nDone. Next: `customers sandbox --port 8420` serves the same sandbox over HTTP.")
     http.close()
     return 0

@@ -12,17 +12,23 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import httpx
 
 from .._client import CustomersClient
+from .._cursor_client import CursorCustomersClient
 from .._dialects import CursorDialect, Dialect, OffsetDialect, StripeDialect
 from .._errors import CustomersError, InvalidParameterError, UnsupportedOperationError
+from .._stripe_client import StripeCustomersClient
 from .._types import NOT_GIVEN, NotGiven
 from ._output import parse_columns, write_customer, write_customers
 from ._parser import SANDBOX_KEY, build_parser
 from ._progress import isatty, open_progress
+
+if TYPE_CHECKING:
+    from .._models import Customer
+    from .._pagination import Page
 
 __all__ = ["build_parser", "main"]
 
@@ -92,10 +98,12 @@ def _list_params(args: argparse.Namespace) -> dict[str, Any]:
 def _walk(client: CustomersClient, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     """``list``, ``export`` and ``search``: one page, or every page with progress on stderr."""
     if args.command == "search":
+        if not isinstance(client, StripeCustomersClient):
+            raise UnsupportedOperationError("search", client.dialect)
         # Counting costs Stripe a little: asked only for a display that shows it, and not on a
         # resumed walk, where the count of every match is not the count still to come.
         counted = args.all and not args.quiet and args.page is None
-        page = client.search(
+        page: Page[Customer] = client.search(
             args.query,
             limit=args.limit if args.limit else NOT_GIVEN,
             page=NOT_GIVEN if args.page is None else args.page,
@@ -119,6 +127,8 @@ def _walk(client: CustomersClient, args: argparse.Namespace, out: TextIO, err: T
 
 def _one(client: CustomersClient, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``get``, ``delete``, ``create`` and ``update``: one customer."""
+    if not isinstance(client, StripeCustomersClient | CursorCustomersClient):
+        raise UnsupportedOperationError(args.command, client.dialect)
     if args.command == "get":
         customer = client.get(args.customer_id)
         if customer.deleted:
@@ -138,10 +148,12 @@ def _one(client: CustomersClient, args: argparse.Namespace, out: TextIO, err: Te
         for name in getattr(args, "unset", None) or ():
             fields[name] = None
         metadata = _metadata(args.metadata)
+        if not isinstance(metadata, NotGiven):
+            fields["metadata"] = metadata
         if args.command == "create":
-            customer = client.create(metadata=metadata, **fields)
+            customer = client.create(**fields)
         else:
-            customer = client.update(args.customer_id, metadata=metadata, **fields)
+            customer = client.update(args.customer_id, **fields)
     write_customer(customer, args.format, out, columns=args.columns, width=args.width)
     return 0
 

@@ -6,6 +6,7 @@ queries to :class:`RequestSpec` and from ``httpx.Response`` to models. No I/O ha
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
@@ -22,7 +23,7 @@ from .._errors import (
     error_class_for_status,
 )
 from .._inputs import check_text
-from .._request import ListQuery, Query, RequestSpec, SearchQuery, check_id
+from .._request import ListQuery, Params, Query, RequestSpec, SearchQuery, check_id
 from .._types import WireFormat
 
 if TYPE_CHECKING:
@@ -241,8 +242,60 @@ class Dialect:
             return "the next page would be asked for with this page's own cursor or token"
         return None
 
+    # -- what the SDK does not know yet: extra_query / extra_body ------------------------------
+    def with_extras(
+        self,
+        spec: RequestSpec,
+        query: Mapping[str, object] | None,
+        body: Mapping[str, object] | None,
+    ) -> RequestSpec:
+        """``spec`` with a call's ``extra_query`` beside its query and ``extra_body`` beside
+        its body, checked as the dialect's own params are."""
+        if query is not None:
+            spec = replace(spec, params=spec.params + self.query_pairs(query, "extra_query"))
+        if body is not None:
+            spec = self.add_body(spec, _mapping(body, "extra_body"))
+        return spec
+
+    def query_pairs(self, values: Mapping[str, object], param: str) -> Params:
+        """Flat query pairs: a JSON API's query holds scalars (booleans as ``true``/``false``)."""
+        pairs = []
+        for key, value in _mapping(values, param).items():
+            if not isinstance(key, str) or not key:
+                raise InvalidParameterError(f"{param} keys must be non-empty strings", param=param)
+            if isinstance(value, bool):
+                value = "true" if value else "false"
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                value = str(value)
+            if not isinstance(value, str):
+                raise InvalidParameterError(
+                    f"{param}[{key!r}] must be a str, int, float or bool, "
+                    f"got {type(value).__name__}",
+                    param=param,
+                )
+            pairs.append((check_text(key, param), check_text(value, param)))
+        return tuple(pairs)
+
+    def add_body(self, spec: RequestSpec, body: Mapping[str, object]) -> RequestSpec:
+        """A JSON body with ``body``'s keys added (over the call's own)."""
+        if spec.json is None:
+            raise InvalidParameterError(
+                f"a {spec.method} request of the {self.name!r} dialect has no body: "
+                "pass extra_query instead of extra_body",
+                param="extra_body",
+            )
+        merged = {**spec.json, **body}
+        try:  # what httpx would fail on later, refused before sending
+            json.dumps(merged, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise InvalidParameterError(
+                f"extra_body cannot be sent as JSON: {exc}", param="extra_body"
+            ) from None
+        return replace(spec, json=merged)
+
     # -- single objects -----------------------------------------------------------------------
-    def build_get(self, customer_id: str) -> RequestSpec:
+    def build_get(self, customer_id: str, params: CustomerFields | None = None) -> RequestSpec:
+        """``params``: the operation's own query params (Stripe's ``expand``)."""
         raise NotImplementedError
 
     def build_create(self, fields: CustomerFields) -> RequestSpec:
@@ -264,6 +317,14 @@ class Dialect:
     def read_customer(self, response: httpx.Response) -> Customer:
         """The customer in the body, as this dialect's subclass of :class:`Customer`."""
         raise NotImplementedError
+
+
+def _mapping(value: object, param: str) -> Mapping[str, object]:
+    if not isinstance(value, Mapping):
+        raise InvalidParameterError(
+            f"{param} must be a dict, got {type(value).__name__}", param=param
+        )
+    return value
 
 
 def _check_cursor(value: object, param: str) -> None:

@@ -104,7 +104,7 @@ class CursorDialect(Dialect):
     def _item(self, customer_id: str) -> str:
         return f"{self.collection_path}/{id_segment(customer_id)}"
 
-    def build_get(self, customer_id: str) -> RequestSpec:
+    def build_get(self, customer_id: str, params: CustomerFields | None = None) -> RequestSpec:
         return RequestSpec("GET", self._item(customer_id))
 
     def build_create(self, fields: CustomerFields) -> RequestSpec:

@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from .._errors import InvalidParameterError
-from .._request import ListQuery, Params, Query, RequestSpec, SearchQuery, id_segment
+from .._request import (
+    ListQuery,
+    Params,
+    Query,
+    RequestSpec,
+    SearchQuery,
+    check_expand,
+    check_id,
+    id_segment,
+)
 from .._types import WireFormat
 from ._base import (
     CustomerFields,
@@ -20,7 +29,8 @@ from ._base import (
     invalid_response,
     read_body,
 )
-from ._stripe_form import form_pairs
+from ._stripe_form import encode_params, form_pairs
+from ._stripe_params import CustomerCreateParams, CustomerRetrieveParams, CustomerUpdateParams
 
 if TYPE_CHECKING:
     from .._models import Customer
@@ -57,13 +67,16 @@ def _created_params(created: object) -> Params:
     return (("created", str(_epoch(created, "created"))),)
 
 
-def _form_fields(fields: CustomerFields) -> Params:
+def _form_fields(fields: CustomerFields, shape: type) -> Params:
     # The one Stripe form encoder: None unsets a field (`name=`), and brackets in a metadata
     # key are refused. An empty mapping sends nothing there, but `metadata={}` here means
     # "clear it", which Stripe spells `metadata=`.
+    check_fields(fields)
+    if "expand" in fields:
+        check_expand(fields["expand"])
     if "metadata" in fields and not fields["metadata"]:
         fields = {**fields, "metadata": None}
-    return form_pairs(fields)
+    return encode_params(fields, shape)
 
 
 def _normalize_plan(item: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -117,7 +130,9 @@ class StripeDialect(Dialect):
 
     name = "stripe"
     operations = frozenset({"list", "get", "create", "update", "delete", "search"})
-    list_params = frozenset({"limit", "starting_after", "ending_before", "email", "created"})
+    list_params = frozenset(
+        {"limit", "starting_after", "ending_before", "email", "created", "expand", "test_clock"}
+    )
     max_limit = 100
     api_key_env = "STRIPE_API_KEY"
     default_base_url = "https://api.stripe.com"
@@ -128,6 +143,10 @@ class StripeDialect(Dialect):
     def check_list_extras(self, given: dict[str, Any]) -> dict[str, Any]:
         if "created" in given:
             _created_params(given["created"])  # validate now, encode when building
+        if "expand" in given:
+            given["expand"] = check_expand(given["expand"], "data.")
+        if "test_clock" in given:
+            given["test_clock"] = check_id(given["test_clock"], "test_clock")
         return given
 
     def build_list(self, query: ListQuery) -> RequestSpec:
@@ -140,6 +159,9 @@ class StripeDialect(Dialect):
                 params.append((name, value))
         if query.created is not None:
             params.extend(_created_params(query.created))
+        if query.test_clock is not None:
+            params.append(("test_clock", query.test_clock))
+        params.extend((f"expand[{i}]", path) for i, path in enumerate(query.expand))
         return RequestSpec("GET", _COLLECTION, tuple(params))
 
     def build_search(self, query: SearchQuery) -> RequestSpec:
@@ -181,18 +203,31 @@ class StripeDialect(Dialect):
     def read_customer(self, response: httpx.Response) -> StripeCustomer:
         return read_body(response, self.customer_model(), self.wire)
 
-    def build_get(self, customer_id: str) -> RequestSpec:
-        return RequestSpec("GET", f"{_COLLECTION}/{id_segment(customer_id)}")
+    def build_get(self, customer_id: str, params: CustomerFields | None = None) -> RequestSpec:
+        pairs: Params = ()
+        if params:
+            if "expand" in params:
+                check_expand(params["expand"])
+            pairs = encode_params(params, CustomerRetrieveParams)
+        return RequestSpec("GET", f"{_COLLECTION}/{id_segment(customer_id)}", pairs)
 
     def build_create(self, fields: CustomerFields) -> RequestSpec:
-        check_fields(fields)
-        return RequestSpec("POST", _COLLECTION, form=_form_fields(fields))
+        return RequestSpec("POST", _COLLECTION, form=_form_fields(fields, CustomerCreateParams))
 
     def build_update(self, customer_id: str, fields: CustomerFields) -> RequestSpec:
-        check_fields(fields)
-        return RequestSpec(
-            "POST", f"{_COLLECTION}/{id_segment(customer_id)}", form=_form_fields(fields)
-        )
+        form = _form_fields(fields, CustomerUpdateParams)
+        return RequestSpec("POST", f"{_COLLECTION}/{id_segment(customer_id)}", form=form)
+
+    # Stripe reads the params of a GET or DELETE from the query, of a POST from the form.
+    def query_pairs(self, values: Mapping[str, object], param: str) -> Params:
+        if not isinstance(values, Mapping):
+            raise InvalidParameterError(f"{param} must be a dict", param=param)
+        return form_pairs(values)
+
+    def add_body(self, spec: RequestSpec, body: Mapping[str, object]) -> RequestSpec:
+        if spec.form is not None:
+            return replace(spec, form=spec.form + form_pairs(body))
+        return replace(spec, params=spec.params + form_pairs(body))
 
     def build_delete(self, customer_id: str) -> RequestSpec:
         return RequestSpec("DELETE", f"{_COLLECTION}/{id_segment(customer_id)}")

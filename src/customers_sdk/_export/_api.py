@@ -47,7 +47,7 @@ _PARAMS = tuple(ExportParams.__annotations__)
 
 
 def _job(
-    client: BaseClient[Any],
+    client: BaseClient[Any, Any, Any, Any],
     path: str | os.PathLike[str],
     fmt: ExportFormat,
     resume: bool,
@@ -59,7 +59,7 @@ def _job(
     given: dict[str, Any] = {name: params.get(name, NOT_GIVEN) for name in _PARAMS}
     if "limit" not in params:  # the largest pages the dialect allows: fewest round trips
         given["limit"] = client._settings.dialect.max_limit
-    query = client._list_query(**given, concurrency=concurrency)
+    query = client._list_query(given, concurrency)
     return ExportJob(
         path,
         fmt=fmt,
