@@ -16,7 +16,14 @@ from ._dialects import Dialect, PageContent
 from ._errors import InvalidParameterError, UnsupportedOperationError
 from ._factories import ClientFactories, CursorT, HttpT, OffsetT, StripeT
 from ._fleet import choose_limiter
-from ._inputs import check_api_key, check_base_url, check_headers, check_text, merge_headers
+from ._inputs import (
+    check_api_key,
+    check_base_url,
+    check_headers,
+    check_max_retries,
+    check_text,
+    merge_headers,
+)
 from ._logging import setup_from_env
 from ._request import (
     ListQuery,
@@ -85,7 +92,7 @@ class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
                 param="base_url",
             )
         url = check_base_url(url, url_source)
-        self._check_max_retries(max_retries)
+        check_max_retries(max_retries)
         if max_requests_per_second is not None:
             rate: object = max_requests_per_second
             # `not rate > 0` also rejects NaN; bool is an int but never a meant rate.
@@ -115,11 +122,6 @@ class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
 
     def _new_http(self) -> HttpT:
         raise NotImplementedError
-
-    @staticmethod
-    def _check_max_retries(max_retries: object) -> None:
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise InvalidParameterError("max_retries must be an int >= 0", param="max_retries")
 
     # -- the pure half of each operation ------------------------------------------------------
     @property
@@ -226,7 +228,7 @@ class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
         """
         settings = self._settings
         if is_given(max_retries):
-            self._check_max_retries(max_retries)
+            check_max_retries(max_retries)
         clone = copy.copy(self)
         clone._settings = replace(
             settings,

@@ -43,7 +43,7 @@ from ._body import BodyBuffer, masking
 from ._dialects import read_error
 from ._dialects._base import request_id_of
 from ._errors import APIConnectionError, APITimeoutError, CustomersError, InvalidParameterError
-from ._inputs import check_header_value, check_headers, merge_headers
+from ._inputs import check_header_value, check_headers, check_max_retries, merge_headers
 from ._logging import logger
 from ._pacing import Pacing
 from ._request import RequestSpec
@@ -107,13 +107,7 @@ class Call(Pacing):
             spec = settings.dialect.with_extras(spec, options.extra_query, options.extra_body)
         self.spec = spec
         self.extra_headers = _extra_headers(options.extra_headers)
-        self.max_retries = _given(options.max_retries, settings.max_retries)
-        if (
-            isinstance(self.max_retries, bool)
-            or not isinstance(self.max_retries, int)
-            or self.max_retries < 0
-        ):
-            raise InvalidParameterError("max_retries must be an int >= 0", param="max_retries")
+        self.max_retries = check_max_retries(_given(options.max_retries, settings.max_retries))
         self.timeout = (
             settings.timeout
             if isinstance(options.timeout, NotGiven)

@@ -17,6 +17,7 @@ __all__ = [
     "check_base_url",
     "check_header_value",
     "check_headers",
+    "check_max_retries",
     "check_text",
     "merge_headers",
 ]
@@ -116,6 +117,13 @@ def check_headers(headers: Mapping[str, str] | None, param: str) -> dict[str, st
             raise InvalidParameterError(f"{param} has an invalid header name {name!r}", param=param)
         check_header_value(value, param, label=f"{param}[{name!r}]")
     return dict(headers)
+
+
+def check_max_retries(value: object) -> int:
+    """``max_retries``: an int >= 0 (a bool is an int to Python, never a meant count)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidParameterError("max_retries must be an int >= 0", param="max_retries")
+    return value
 
 
 def merge_headers(base: Mapping[str, str], changes: Mapping[str, str | None]) -> dict[str, str]:
