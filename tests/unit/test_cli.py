@@ -101,7 +101,10 @@ def test_api_error_is_one_line_and_exit_1() -> None:
     status, out, err = run("get", "--sandbox", "cus_missing")
     assert status == 1
     assert out == ""
-    assert err.startswith("error: NotFoundError:")
+    assert err.startswith(
+        "error: NotFoundError: 404: No such customer: 'cus_missing' type=invalid_request_error "
+        "code=resource_missing param=id request_id=req_"
+    )
     assert err.count("\n") == 1
 
 
