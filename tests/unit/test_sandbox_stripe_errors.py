@@ -45,7 +45,7 @@ def test_update_with_a_declined_card_is_402_and_changes_nothing(http: httpx.Clie
     customer = http.post("/v1/customers", data={"name": "Before", "source": "tok_visa"}).json()
     response = http.post(
         f"/v1/customers/{customer['id']}",
-        data={"name": "After", "default_source": "tok_chargeDeclined"},
+        data={"name": "After", "source": "tok_chargeDeclined"},
     )
     assert response.status_code == 402
     assert response.json() == CARD_DECLINED

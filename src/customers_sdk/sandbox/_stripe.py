@@ -178,9 +178,9 @@ DECLINING_TOKENS = {
 
 
 def _check_card(edits: _Edits) -> None:
-    """A 402 ``card_error``, as Stripe's test mode answers, when the write attaches a card
-    that one of its test tokens declines; nothing is stored."""
-    declined = DECLINING_TOKENS.get(edits.stripe.get("default_source") or "")
+    """A 402 ``card_error``, as Stripe's test mode answers, when the write attaches (with
+    ``source=``) a card that one of its test tokens declines; nothing is stored."""
+    declined = DECLINING_TOKENS.get(edits.source or "")
     if declined is None:
         return
     decline_code, message = declined
@@ -216,6 +216,7 @@ class _Edits:
         self.stripe: dict[str, Any] = {}
         self.metadata: list[MetadataEdit] = []
         self.expand: frozenset[str] = frozenset()
+        self.source: str | None = None  # a card token to attach, as `source=` gives it
 
 
 def _parse_edits(context: Context, known: Mapping[str, Param]) -> _Edits:
@@ -244,7 +245,7 @@ def _parse_edits(context: Context, known: Mapping[str, Param]) -> _Edits:
         if name in TEXT_FIELDS:
             edits.fields[name] = value
         elif name == "source":
-            edits.stripe["default_source"] = value
+            edits.source = edits.stripe["default_source"] = value
         elif name not in _WITHOUT_EFFECT:
             edits.stripe[name] = value
     return edits
