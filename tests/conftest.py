@@ -32,13 +32,14 @@ import pytest
 import respx
 from anyio.from_thread import start_blocking_portal
 
-from customers_sdk import _retry
+from customers_sdk import CardError, _retry
 from customers_sdk.sandbox import Sandbox, SandboxTransport
 from sdk_driver import MODES, NETWORK_MODES, Drive, DrivenPage, Driver, EventLoopThread
 
 __all__ = [
     "API_KEY",
     "BASE_URLS",
+    "CARD_DECLINED",
     "COLLECTIONS",
     "DIALECTS",
     "MODES",
@@ -46,6 +47,7 @@ __all__ = [
     "Drive",
     "DrivenPage",
     "Driver",
+    "assert_card_declined",
     "error_texts",
     "page_body",
     "run_cli",
@@ -262,6 +264,33 @@ def page_body(
     if dialect == "stripe":
         body["url"] = "/v1/customers"
     return body
+
+
+CARD_DECLINED: dict[str, Any] = {
+    "error": {
+        "code": "card_declined",
+        "decline_code": "generic_decline",
+        "doc_url": "https://stripe.com/docs/error-codes/card-declined",
+        "message": "Your card was declined.",
+        "param": "",
+        "type": "card_error",
+    }
+}
+"""Stripe's 402 body for a card its test token ``tok_chargeDeclined`` declines."""
+
+
+def assert_card_declined(error: BaseException) -> None:
+    """``error`` is the :class:`CardError` of :data:`CARD_DECLINED`, every detail read."""
+    assert isinstance(error, CardError)
+    assert error.status_code == 402
+    assert error.message == "Your card was declined."
+    assert (error.type, error.code, error.decline_code, error.param) == (
+        "card_error",
+        "card_declined",
+        "generic_decline",
+        "",  # a string in the body stays one, empty or not
+    )
+    assert error.doc_url == "https://stripe.com/docs/error-codes/card-declined"
 
 
 def sandbox_client(

@@ -20,9 +20,9 @@ What a caller can count on:
   own (e.g. ``InternalServerError``, ``APITimeoutError``), or ``APITimeoutError`` naming the
   deadline when no time was left to start an attempt.
 - **What happened**: every result carries ``response_info`` (``request_id``, ``retries``,
-  ``status_code``, ``elapsed_ms``); a page has it too. Every error raised after the call carries
-  ``retries`` and ``request_id`` (``None`` when no response came back), with the underlying
-  ``httpx`` exception as ``__cause__`` for transport failures.
+  ``status_code``, ``elapsed_ms``, ``headers``); a page has it too. Every error raised after the
+  call carries ``retries`` and ``request_id`` (``None`` when no response came back), with the
+  underlying ``httpx`` exception as ``__cause__`` for transport failures.
 """
 
 from __future__ import annotations
@@ -273,6 +273,7 @@ class Call(Pacing):
             request_id=None if request_id is None else self.redact(request_id),
             retries=self.attempt - 1,
             elapsed_ms=(self.settings.clock() - self.started) * 1000,
+            headers=self.settings.redact_headers(response.headers),
         )
 
     def redact(self, text: str) -> str:

@@ -11,6 +11,7 @@
     └── APIError                                    the server answered with an error status
         ├── BadRequestError            400
         ├── AuthenticationError        401
+        ├── CardError                  402 (Stripe's card_error, with decline_code)
         ├── PermissionDeniedError      403
         ├── NotFoundError              404
         ├── ConflictError              409
@@ -23,12 +24,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "CardError",
     "ConflictError",
     "CustomersError",
     "InternalServerError",
@@ -40,6 +44,7 @@ __all__ = [
     "UnprocessableEntityError",
     "UnsupportedOperationError",
     "error_class_for_status",
+    "error_field",
 ]
 
 
@@ -86,8 +91,11 @@ class InvalidParameterError(CustomersError, ValueError):
         self.param = param
 
 
-class UnsupportedOperationError(CustomersError):
+class UnsupportedOperationError(CustomersError, AttributeError):
     """The client's dialect has no such operation (e.g. ``search`` on the offset dialect).
+
+    A type checker already refuses the call (the dialect's class has no such method); at run
+    time it is this error, an ``AttributeError`` too, so ``hasattr(client, "get")`` is False.
 
     Attributes:
         operation: The operation called (``"get"``).
@@ -97,7 +105,7 @@ class UnsupportedOperationError(CustomersError):
         >>> from customers_sdk import CustomersClient, UnsupportedOperationError
         >>> client = CustomersClient.offset(base_url="https://app.example.com", api_key="k")
         >>> try:
-        ...     client.get("123")
+        ...     client.get("123")  # mypy: "OffsetCustomersClient" has no attribute "get"
         ... except UnsupportedOperationError as exc:
         ...     print(exc.operation, exc.dialect)
         get offset
@@ -193,11 +201,20 @@ class ResponseValidationError(CustomersError):
 class APIError(CustomersError):
     """The server answered with an error status.
 
+    The details come from the error body (``{"error": {"type", "code", "message", "param",
+    "doc_url", ...}}``, Stripe's shape and the cursor dialect's) and the response's headers.
+    Each text detail is a string only when the server sent a string there, else None: a missing
+    ``code`` is None, never the ``type`` in its place.
+
     Attributes:
         status_code: The HTTP status (``404``).
+        type: The error body's ``type`` (``"invalid_request_error"``), or None.
+        code: The error body's ``code`` (``"resource_missing"``), or None when it sent none.
+        param: The parameter the server blamed (``"email"``), if it named one.
+        doc_url: The page documenting ``code``, when the server linked one.
         request_id: The server's request id (Stripe's ``Request-Id`` header), if it sent one.
-        code: The server's error code (``"resource_missing"``), or None when it sent none.
-        param: The parameter the server blamed, if it named one.
+        headers: The response's headers (an ``httpx.Headers``; empty for an error built by
+            hand), with the API key masked should the server echo it.
         body: The parsed error body (usually a dict), or None.
         retry_after: The wait the server asked for, in seconds (``Retry-After``), if any.
         should_retry: Whether the SDK judged the error worth retrying (None: not judged).
@@ -206,8 +223,8 @@ class APIError(CustomersError):
     Example:
         >>> from customers_sdk import APIError, NotFoundError
         >>> err = NotFoundError("No such customer: 'cus_x'", status_code=404, request_id="req_1")
-        >>> isinstance(err, APIError), err.status_code, err.request_id
-        (True, 404, 'req_1')
+        >>> isinstance(err, APIError), err.status_code, err.request_id, err.code
+        (True, 404, 'req_1', None)
     """
 
     def __init__(
@@ -216,8 +233,11 @@ class APIError(CustomersError):
         *,
         status_code: int,
         request_id: str | None = None,
+        type: str | None = None,
         code: str | None = None,
         param: str | None = None,
+        doc_url: str | None = None,
+        headers: httpx.Headers | None = None,
         body: Any = None,
         retry_after: float | None = None,
         should_retry: bool | None = None,
@@ -225,28 +245,36 @@ class APIError(CustomersError):
         super().__init__(message)
         self.status_code = status_code
         self.request_id = request_id
+        self.type = type
         self.code = code
         self.param = param
+        self.doc_url = doc_url
+        self.headers = httpx.Headers() if headers is None else headers
         self.body = body
         self.retry_after = retry_after
         # Set by the transport: whether another attempt could succeed, and how many were made.
         self.should_retry = should_retry
         self.retries = 0
 
+    def _details(self) -> list[tuple[str, str | None]]:
+        """The details ``str()`` and ``repr()`` show, in order: ``(name, value)`` pairs."""
+        return [
+            ("type", self.type),
+            ("code", self.code),
+            ("param", self.param),
+            ("request_id", self.request_id),
+        ]
+
     def __str__(self) -> str:
         parts = [f"{self.status_code}: {self.message}"]
-        if self.code:
-            parts.append(f"code={self.code}")
-        if self.param:
-            parts.append(f"param={self.param}")
-        if self.request_id:
-            parts.append(f"request_id={self.request_id}")
+        parts.extend(f"{name}={value}" for name, value in self._details() if value)
         return " ".join(parts)
 
     def __repr__(self) -> str:
+        shown = "".join(f", {name}={value!r}" for name, value in self._details())
         return (
-            f"{type(self).__name__}(status_code={self.status_code}, message={self.message!r}, "
-            f"request_id={self.request_id!r}, code={self.code!r})"
+            f"{type(self).__name__}(status_code={self.status_code}, message={self.message!r}"
+            f"{shown})"
         )
 
 
@@ -256,6 +284,40 @@ class BadRequestError(APIError):
 
 class AuthenticationError(APIError):
     """HTTP 401: the API key is missing, wrong or revoked."""
+
+
+class CardError(APIError):
+    """HTTP 402: Stripe declined a card (its ``card_error``), e.g. ``source="tok_chargeDeclined"``.
+
+    As in stripe-python, every 402 is a ``CardError``, whatever the body's ``type``: Stripe
+    answers 402 only for a request that was valid but failed, and a body without
+    ``"type": "card_error"`` still gets this class, with ``decline_code`` None. ``code`` says
+    what failed (``"card_declined"``, ``"expired_card"``...), ``decline_code`` why the issuer
+    declined, and ``message`` is fit to show the customer.
+
+    Attributes:
+        decline_code: The issuer's reason (``"generic_decline"``, ``"insufficient_funds"``...),
+            read from the error body, or None when it has none.
+
+    Example:
+        >>> from customers_sdk import CardError
+        >>> body = {"error": {"type": "card_error", "code": "card_declined",
+        ...                   "decline_code": "generic_decline"}}
+        >>> err = CardError("Your card was declined.", status_code=402, code="card_declined",
+        ...                 body=body)
+        >>> err.code, err.decline_code
+        ('card_declined', 'generic_decline')
+    """
+
+    @property
+    def decline_code(self) -> str | None:
+        """Stripe's ``decline_code``: why the issuer declined the card, or None."""
+        return error_field(self.body, "decline_code")
+
+    def _details(self) -> list[tuple[str, str | None]]:
+        details = super()._details()
+        details.insert(2, ("decline_code", self.decline_code))
+        return details
 
 
 class PermissionDeniedError(APIError):
@@ -285,6 +347,7 @@ class InternalServerError(APIError):
 _BY_STATUS: dict[int, type[APIError]] = {
     400: BadRequestError,
     401: AuthenticationError,
+    402: CardError,
     403: PermissionDeniedError,
     404: NotFoundError,
     409: ConflictError,
@@ -298,3 +361,17 @@ def error_class_for_status(status_code: int) -> type[APIError]:
     if status_code >= 500:
         return InternalServerError
     return _BY_STATUS.get(status_code, APIError)
+
+
+def error_field(body: Any, name: str) -> str | None:
+    """``body["error"][name]`` when the body has that shape and it is a string, else None.
+
+    Example:
+        >>> error_field({"error": {"code": "resource_missing", "param": 7}}, "code")
+        'resource_missing'
+        >>> error_field({"error": {"code": "resource_missing", "param": 7}}, "param") is None
+        True
+    """
+    error = body.get("error") if isinstance(body, dict) else None
+    value = error.get(name) if isinstance(error, dict) else None
+    return value if isinstance(value, str) else None

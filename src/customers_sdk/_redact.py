@@ -1,10 +1,12 @@
 """Masking the API key: the one rule every error, log line and chained cause goes through.
 
-Servers echo keys back (in an error's message, ``code``, ``param``, body), and a transport
-error may quote a header. :func:`redact_text` masks the key in a text; :func:`scrub` masks it in
-everything an error carries (its body included) and in every SDK error chained to it, and puts
-a :class:`RedactedCause` in place of any other exception in the chain whose text shows the key.
-``Settings.redact`` and ``Settings.scrub`` (``_settings``) apply them with the client's key.
+Servers echo keys back (in an error's message, ``code``, ``param``, body, a response header),
+and a transport error may quote a header. :func:`redact_text` masks the key in a text;
+:func:`redact_headers` in response headers; :func:`scrub` masks it in everything an error
+carries (its body and headers included) and in every SDK error chained to it, and puts a
+:class:`RedactedCause` in place of any other exception in the chain whose text shows the key.
+``Settings.redact``, ``Settings.redact_headers`` and ``Settings.scrub`` (``_settings``) apply
+them with the client's key.
 
 A key of :data:`WHOLE_TOKEN_BELOW` characters or more is masked wherever it appears, and so is
 its start at the very end of a text (an excerpt cut short). A shorter one (``api_key="k"`` in a
@@ -17,11 +19,21 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from itertools import chain
 from typing import Any
+
+import httpx
 
 from ._errors import CustomersError, ResponseValidationError
 
-__all__ = ["MASK", "WHOLE_TOKEN_BELOW", "RedactedCause", "redact_text", "scrub"]
+__all__ = [
+    "MASK",
+    "WHOLE_TOKEN_BELOW",
+    "RedactedCause",
+    "redact_headers",
+    "redact_text",
+    "scrub",
+]
 
 MASK = "***"
 WHOLE_TOKEN_BELOW = 12
@@ -80,6 +92,32 @@ def redact_text(text: str, key: str) -> str:
     return text
 
 
+def redact_headers(headers: httpx.Headers, redact: Redact) -> httpx.Headers:
+    """``headers`` itself when no name or value shows the key, else a copy with it masked.
+
+    Every response's headers pass here (``response_info.headers``), so the common case is one
+    scan of all of them joined: a copy is made only when the key could be there.
+
+    Example:
+        >>> echoed = httpx.Headers({"X-Echo": "Bearer sk_live_0123456789", "Server": "nginx"})
+        >>> masked = redact_headers(echoed, lambda text: text.replace("sk_live_0123456789", "***"))
+        >>> masked["x-echo"], masked["server"]
+        ('Bearer ***', 'nginx')
+    """
+    # latin-1 maps each byte to one character, so a key (ASCII) shows in the text as it does
+    # in the bytes, whatever encoding the headers use; the newlines keep each one a token.
+    joined = b"\n".join(chain.from_iterable(headers.raw)).decode("latin-1")
+    if redact(joined) == joined:
+        return headers
+    # From `raw`: names as sent (multi_items() lower-cases them, and the key with them).
+    encoding = headers.encoding
+    masked = [
+        (redact(name.decode(encoding)), redact(value.decode(encoding)))
+        for name, value in headers.raw
+    ]
+    return httpx.Headers(masked, encoding=encoding)
+
+
 class RedactedCause(Exception):
     """Stands in an error's chain for an exception whose text showed the API key.
 
@@ -130,6 +168,8 @@ def _redact_in_place(root: Any, redact: Redact) -> Any:
         return redact(root)
     if isinstance(root, tuple):  # immutable, and rare (an error's args): rebuilt
         return tuple(_redact_in_place(list(root), redact))
+    if isinstance(root, httpx.Headers):  # an APIError's: copied only when the key is there
+        return redact_headers(root, redact)
     pending = [root] if isinstance(root, (list, dict)) else []
     seen: set[int] = set()
     while pending:

@@ -17,7 +17,7 @@ from ._dialects import Dialect
 from ._errors import InvalidParameterError
 from ._inputs import check_headers
 from ._ratelimit import Limiter
-from ._redact import redact_text, scrub
+from ._redact import redact_headers, redact_text, scrub
 from ._types import Timeout
 from ._version import __version__
 
@@ -82,6 +82,11 @@ class Settings:
         """``text`` with the API key masked: the one place every error and log line goes
         through before it can show something a server sent back (rules in ``_redact``)."""
         return redact_text(text, self.api_key)
+
+    def redact_headers(self, headers: httpx.Headers) -> httpx.Headers:
+        """``headers`` with the API key masked in every name and value (the same object when
+        the key is not there)."""
+        return redact_headers(headers, self.redact)
 
     def scrub(self, error: BaseException) -> None:
         """Mask the key in ``error``, its body and its chain of causes, in place."""

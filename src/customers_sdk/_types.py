@@ -4,7 +4,7 @@ besides its result, and what a dialect tells the models (no pydantic here: see `
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final, Literal, TypeVar
 
 import httpx
@@ -107,6 +107,8 @@ class ResponseInfo:
         >>> customer = client.get("cus_123")  # doctest: +SKIP
         >>> customer.response_info.request_id, customer.response_info.retries  # doctest: +SKIP
         ('req_abc', 0)
+        >>> customer.response_info.headers["stripe-version"]  # doctest: +SKIP
+        '2024-06-20'
     """
 
     status_code: int
@@ -117,6 +119,10 @@ class ResponseInfo:
     """How many retries the SDK made before this response (0: the first attempt answered)."""
     elapsed_ms: float
     """Time from the first attempt to this response, retries and waits included, in ms."""
+    headers: httpx.Headers = field(default_factory=httpx.Headers, compare=False, repr=False)
+    """The response's headers (``Request-Id``, ``Stripe-Version``, rate-limit headers...), with
+    the API key masked should the server echo it; empty on an info built by hand. Left out of
+    comparisons and of the repr."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -210,6 +210,27 @@ def test_bad_params_raise_stripe_python_errors(stripe_client: Any) -> None:
     assert bad_enum.value.http_status == 400
 
 
+def test_a_declined_card_raises_stripe_pythons_card_error(
+    stripe_client: Any, sandbox_instance: Sandbox
+) -> None:
+    customers = stripe_client.v1.customers
+    with pytest.raises(stripe.CardError) as on_create:
+        customers.create(params={"email": "no@example.com", "source": "tok_chargeDeclined"})
+    existing = customers.create(params={"name": "Kept"})
+    with pytest.raises(stripe.CardError) as on_update:
+        customers.update(existing.id, params={"source": "tok_chargeDeclined"})
+    for caught in (on_create, on_update):
+        error = caught.value
+        assert error.http_status == 402
+        assert (error.code, error.param) == ("card_declined", "")
+        assert error.user_message == "Your card was declined."
+        assert error.request_id.startswith("req_")
+        assert error.error.type == "card_error"
+        assert error.error.decline_code == "generic_decline"
+        assert error.error.doc_url == "https://stripe.com/docs/error-codes/card-declined"
+    assert sandbox_instance.customer_count == 61  # only the one kept
+
+
 def test_list_and_search_with_expand(stripe_client: Any) -> None:
     customers = stripe_client.v1.customers
     page = customers.list(params={"limit": 20, "expand": ["data.subscriptions"]})

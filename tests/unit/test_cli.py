@@ -24,7 +24,12 @@ from customers_sdk._cli._serve import serve_forever
 def test_demo_runs_the_whole_tour() -> None:
     status, out, _ = run("demo")
     assert status == 0
-    for marker in ("250 customers in 3 pages", "deleted=True", "NotFoundError"):
+    for marker in (
+        "250 customers in 3 pages",
+        "deleted=True",
+        "NotFoundError",
+        "CardError: code=card_declined",
+    ):
         assert marker in out
 
 
@@ -101,7 +106,10 @@ def test_api_error_is_one_line_and_exit_1() -> None:
     status, out, err = run("get", "--sandbox", "cus_missing")
     assert status == 1
     assert out == ""
-    assert err.startswith("error: NotFoundError:")
+    assert err.startswith(
+        "error: NotFoundError: 404: No such customer: 'cus_missing' type=invalid_request_error "
+        "code=resource_missing param=id request_id=req_"
+    )
     assert err.count("\n") == 1
 
 

@@ -44,9 +44,10 @@ def test_read_error_uses_request_id_and_status() -> None:
     )
     error = read_error(response)
     assert isinstance(error, RateLimitError)
-    assert (error.message, error.code, error.request_id) == (
+    assert (error.message, error.type, error.code, error.request_id) == (
         "slow down",
         "rate_limit_error",
+        None,
         "req_x",
     )
 

@@ -21,6 +21,7 @@ from customers_sdk import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    CardError,
     ConflictError,
     CustomersError,
     InternalServerError,
@@ -34,6 +35,7 @@ from customers_sdk import (
 STATUSES: list[tuple[int, type[APIError]]] = [
     (400, BadRequestError),
     (401, AuthenticationError),
+    (402, CardError),
     (403, PermissionDeniedError),
     (404, NotFoundError),
     (409, ConflictError),
@@ -92,7 +94,12 @@ def test_every_status_maps_to_its_class_with_all_details(
     assert route.call_count == 1  # max_retries=0: no retry, whatever the status
     expected_code = {"stripe": f"code_{status}", "cursor": f"code_{status}", "offset": None}
     assert error.code == expected_code[dialect]
+    expected_type = {"stripe": "invalid_request_error", "cursor": "api_error", "offset": None}
+    assert error.type == expected_type[dialect]
     assert error.param == ("email" if dialect == "stripe" else None)
+    stripe_doc = "https://stripe.com/docs/error-codes"
+    assert error.doc_url == (stripe_doc if dialect == "stripe" else None)
+    assert error.headers["request-id"] == f"req_{status}"
     text = str(error)
     assert text.startswith(f"{status}: server says {status}")
     assert f"request_id=req_{status}" in text
@@ -100,7 +107,7 @@ def test_every_status_maps_to_its_class_with_all_details(
 
 
 @pytest.mark.parametrize(
-    ("body", "expected_message", "expected_code"),
+    ("body", "expected_message", "expected_type"),
     [
         ({"error": {"type": "card_error", "message": "declined"}}, "declined", "card_error"),
         ({"error": {"code": 7, "message": ""}}, "Not Found", None),
@@ -115,13 +122,14 @@ def test_odd_error_bodies_still_give_a_message(
     mock_api: respx.MockRouter,
     body: Any,
     expected_message: str,
-    expected_code: str | None,
+    expected_type: str | None,
 ) -> None:
     mock_api.get(f"{COLLECTIONS['cursor']}/c_1").respond(404, json=body)
     with pytest.raises(NotFoundError) as caught:
         unit_driver(drive, "cursor").get("c_1")
     assert caught.value.message == expected_message
-    assert caught.value.code == expected_code
+    assert caught.value.type == expected_type
+    assert caught.value.code is None  # none sent (or not a string): never the type instead
     assert caught.value.request_id is None
 
 
@@ -315,8 +323,8 @@ def test_key_in_a_transport_error_is_redacted(drive: Drive, mock_api: respx.Mock
 def test_error_reprs_are_readable() -> None:
     err = NotFoundError("No such customer", status_code=404, request_id="req_1", code="missing")
     assert repr(err) == (
-        "NotFoundError(status_code=404, message='No such customer', request_id='req_1', "
-        "code='missing')"
+        "NotFoundError(status_code=404, message='No such customer', type=None, code='missing', "
+        "param=None, request_id='req_1')"
     )
     assert str(err) == "404: No such customer code=missing request_id=req_1"
     assert repr(APITimeoutError()) == "APITimeoutError('Request timed out.')"

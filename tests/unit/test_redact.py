@@ -33,7 +33,7 @@ from customers_sdk import (
     RedactedCause,
     ResponseValidationError,
 )
-from customers_sdk._redact import redact_text, scrub
+from customers_sdk._redact import redact_headers, redact_text, scrub
 
 
 def _fragments(key: str) -> list[str]:
@@ -310,3 +310,28 @@ def test_scrub_reads_notes_and_masks_a_shared_part_of_a_body_once() -> None:
     assert error.body == {"a": ["***"], "b": ["***"]}
     assert isinstance(error.__cause__, RedactedCause)
     assert str(error.__cause__) == "builtins.ValueError: no key in the text"
+
+
+# -- response headers -----------------------------------------------------------------------------
+def test_redact_headers_copies_only_headers_that_show_the_key() -> None:
+    def redact(text: str) -> str:
+        return redact_text(text, API_KEY)
+
+    clean = httpx.Headers({"Server": "nginx", "Request-Id": "req_1"})
+    assert redact_headers(clean, redact) is clean  # nothing to mask: no copy
+    # Non-ASCII values decode as the headers do (UTF-8 here), before and after masking.
+    echoed = httpx.Headers([(b"X-Echo", f"clé {API_KEY}".encode()), (b"X-Other", b"kept")])
+    masked = redact_headers(echoed, redact)
+    assert masked is not echoed
+    assert masked.raw == [(b"X-Echo", "clé ***".encode()), (b"X-Other", b"kept")]
+    assert masked["x-echo"] == "clé ***"
+    assert echoed["x-echo"] == f"clé {API_KEY}"  # the response's own headers are left alone
+
+
+def test_scrub_masks_an_errors_headers() -> None:
+    error = BadRequestError(
+        "Bad.", status_code=400, headers=httpx.Headers({"X-Echo": f"Bearer {API_KEY}"})
+    )
+    scrub(error, lambda text: redact_text(text, API_KEY))
+    assert error.headers["x-echo"] == "Bearer ***"
+    assert_no_key(error)

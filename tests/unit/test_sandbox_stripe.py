@@ -275,10 +275,11 @@ def test_retrieve_and_missing_customer(http: httpx.Client) -> None:
     assert response.status_code == 404
     assert response.json() == {
         "error": {
-            "type": "invalid_request_error",
             "code": "resource_missing",
+            "doc_url": "https://stripe.com/docs/error-codes/resource-missing",
             "message": "No such customer: 'cus_missing'",
             "param": "id",
+            "type": "invalid_request_error",
         }
     }
 

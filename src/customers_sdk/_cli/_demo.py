@@ -7,7 +7,7 @@ from typing import TextIO
 import httpx
 
 from .._client import CustomersClient
-from .._errors import InvalidParameterError, NotFoundError
+from .._errors import CardError, InvalidParameterError, NotFoundError
 from .._filters import where
 
 __all__ = ["run_demo"]
@@ -85,6 +85,10 @@ def run_demo(out: TextIO) -> int:
         stripe.list(limit=1000)
     except InvalidParameterError as exc:
         say(f"   InvalidParameterError (nothing sent): {exc}")
+    try:  # Stripe's test token for a card that is declined
+        stripe.create(email="declined@example.com", source="tok_chargeDeclined")
+    except CardError as exc:
+        say(f"   CardError: code={exc.code} decline_code={exc.decline_code}")
     say("\nDone. Next: `customers sandbox --port 8420` serves the same sandbox over HTTP.")
     http.close()
     return 0

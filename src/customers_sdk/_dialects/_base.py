@@ -21,6 +21,7 @@ from .._errors import (
     ResponseValidationError,
     UnsupportedOperationError,
     error_class_for_status,
+    error_field,
 )
 from .._inputs import check_text
 from .._request import ListQuery, Params, Query, RequestSpec, SearchQuery, check_id
@@ -109,7 +110,8 @@ def _describe(exc: ValidationError) -> str:
 
 
 def read_error(response: httpx.Response) -> APIError:
-    """Map an error response of any dialect to the typed :class:`APIError` for its status."""
+    """Map an error response of any dialect to the typed :class:`APIError` for its status,
+    with the details of its body and its headers (as they are: the caller masks the key)."""
     try:
         # pydantic-core's parser, as for every other body: its nesting limit turns a hostile
         # 100,000-deep body into an error, where json.loads would exhaust the stack.
@@ -118,12 +120,11 @@ def read_error(response: httpx.Response) -> APIError:
         if _TOO_DEEP in str(exc):
             raise invalid_response(response, f"response body is not valid JSON ({exc})") from exc
         body = excerpt(response)
-    message, code, param = None, None, None
+    message: object = None
     if isinstance(body, dict):
         error = body.get("error")
         if isinstance(error, dict):
-            message, code, param = error.get("message"), error.get("code"), error.get("param")
-            code = code or error.get("type")
+            message = error.get("message")
         elif isinstance(error, str):
             message = body.get("message") or error
         else:
@@ -135,8 +136,11 @@ def read_error(response: httpx.Response) -> APIError:
         message,
         status_code=response.status_code,
         request_id=request_id_of(response),
-        code=code if isinstance(code, str) else None,
-        param=param if isinstance(param, str) else None,
+        type=error_field(body, "type"),
+        code=error_field(body, "code"),
+        param=error_field(body, "param"),
+        doc_url=error_field(body, "doc_url"),
+        headers=response.headers,
         body=body,
     )
 

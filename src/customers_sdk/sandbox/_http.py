@@ -66,6 +66,7 @@ class ApiError(Exception):
         *,
         code: str | None = None,
         param: str | None = None,
+        decline_code: str | None = None,
         headers: tuple[tuple[str, str], ...] = (),
     ) -> None:
         super().__init__(message)
@@ -74,6 +75,7 @@ class ApiError(Exception):
         self.message = message
         self.code = code
         self.param = param
+        self.decline_code = decline_code
         self.headers = headers
 
 

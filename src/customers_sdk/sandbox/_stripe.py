@@ -123,6 +123,7 @@ def search_customers(context: Context) -> Reply:
 
 def create_customer(context: Context) -> Reply:
     edits = _parse_edits(context, CREATE_PARAMS)
+    _check_card(edits)
     record = context.store.create(
         email=edits.fields.get("email"),
         name=edits.fields.get("name"),
@@ -146,6 +147,7 @@ def retrieve_customer(context: Context) -> Reply:
 def update_customer(context: Context) -> Reply:
     record = _live_customer(context)
     edits = _parse_edits(context, UPDATE_PARAMS)
+    _check_card(edits)
     for name, value in edits.fields.items():
         setattr(record, name, value)
     record.metadata = _apply_metadata(record.metadata, edits.metadata)
@@ -159,6 +161,33 @@ def delete_customer(context: Context) -> Reply:
     record = _live_customer(context)
     context.store.delete(record, context.now_ms)
     return Reply(200, render_customer(record))
+
+
+# Stripe's test tokens whose card is declined when it is attached to a customer, and why
+# (https://stripe.com/docs/testing#declined-payments): the decline code and the message.
+_DECLINED = "Your card was declined."
+DECLINING_TOKENS = {
+    "tok_chargeDeclined": ("generic_decline", _DECLINED),
+    "tok_chargeDeclinedInsufficientFunds": (
+        "insufficient_funds",
+        "Your card has insufficient funds.",
+    ),
+    "tok_chargeDeclinedLostCard": ("lost_card", _DECLINED),
+    "tok_chargeDeclinedStolenCard": ("stolen_card", _DECLINED),
+}
+
+
+def _check_card(edits: _Edits) -> None:
+    """A 402 ``card_error``, as Stripe's test mode answers, when the write attaches (with
+    ``source=``) a card that one of its test tokens declines; nothing is stored."""
+    declined = DECLINING_TOKENS.get(edits.source or "")
+    if declined is None:
+        return
+    decline_code, message = declined
+    # Stripe sends `param` empty here: the card, not a parameter, is at fault.
+    raise ApiError(
+        402, "card_error", message, code="card_declined", decline_code=decline_code, param=""
+    )
 
 
 def _live_customer(context: Context) -> CustomerRecord:
@@ -187,6 +216,7 @@ class _Edits:
         self.stripe: dict[str, Any] = {}
         self.metadata: list[MetadataEdit] = []
         self.expand: frozenset[str] = frozenset()
+        self.source: str | None = None  # a card token to attach, as `source=` gives it
 
 
 def _parse_edits(context: Context, known: Mapping[str, Param]) -> _Edits:
@@ -215,7 +245,7 @@ def _parse_edits(context: Context, known: Mapping[str, Param]) -> _Edits:
         if name in TEXT_FIELDS:
             edits.fields[name] = value
         elif name == "source":
-            edits.stripe["default_source"] = value
+            edits.source = edits.stripe["default_source"] = value
         elif name not in _WITHOUT_EFFECT:
             edits.stripe[name] = value
     return edits
@@ -273,13 +303,33 @@ def _integer(raw: str, name: str) -> int:
     )  # fmt: skip
 
 
+# The codes Stripe documents at https://stripe.com/docs/error-codes that the sandbox answers
+# with; its own (`parameter_conflict`, `internal_error`...) have no page to link to.
+DOCUMENTED_CODES = frozenset({
+    "card_declined", "parameter_invalid_empty", "parameter_invalid_integer", "parameter_missing",
+    "parameter_unknown", "rate_limit", "resource_missing",
+})  # fmt: skip
+
+
+def doc_url(code: str) -> str:
+    """Where Stripe documents an error code: ``card_declined`` -> ``.../card-declined``."""
+    return f"https://stripe.com/docs/error-codes/{code.replace('_', '-')}"
+
+
 def stripe_error_body(error: ApiError) -> JSONObject:
-    """Stripe's `{"error": {...}}`: `code` and `param` only when they apply."""
-    body: JSONObject = {"type": error.type, "message": error.message}
+    """Stripe's `{"error": {...}}`, keys in Stripe's (alphabetical) order: `code`, with its
+    `doc_url`, `decline_code` and `param` only when they apply."""
+    body: JSONObject = {}
     if error.code:
         body["code"] = error.code
-    if error.param:
+    if error.decline_code:
+        body["decline_code"] = error.decline_code
+    if error.code in DOCUMENTED_CODES:
+        body["doc_url"] = doc_url(error.code)
+    body["message"] = error.message
+    if error.param is not None:
         body["param"] = error.param
+    body["type"] = error.type
     return {"error": body}
 
 
