@@ -72,7 +72,6 @@ if typing.TYPE_CHECKING:
         Address,
         CashBalance,
         CashBalanceSettings,
-        CustomerTax,
         Discount,
         DiscountSource,
         InvoiceCustomField,
@@ -81,12 +80,9 @@ if typing.TYPE_CHECKING:
         Shipping,
         StripeList,
         StripeObject,
-        TaxId,
-        TaxIdOwner,
-        TaxIdVerification,
-        TaxLocation,
         TestClock,
     )
+    from ._stripe_tax import CustomerTax, TaxId, TaxIdOwner, TaxIdVerification, TaxLocation
 
 # The models (and with them pydantic's model machinery, about a third of this package's import
 # time) load when first used: the first response parsed, or the first of these names looked up.
@@ -104,7 +100,7 @@ _LAZY = {
     "CashBalance": "_stripe_objects",
     "CashBalanceSettings": "_stripe_objects",
     "CursorCustomer": "_dialect_models",
-    "CustomerTax": "_stripe_objects",
+    "CustomerTax": "_stripe_tax",
     "Discount": "_stripe_objects",
     "DiscountSource": "_stripe_objects",
     "InvoiceCustomField": "_stripe_objects",
@@ -115,10 +111,10 @@ _LAZY = {
     "StripeCustomer": "_stripe_models",
     "StripeList": "_stripe_objects",
     "StripeObject": "_stripe_objects",
-    "TaxId": "_stripe_objects",
-    "TaxIdOwner": "_stripe_objects",
-    "TaxIdVerification": "_stripe_objects",
-    "TaxLocation": "_stripe_objects",
+    "TaxId": "_stripe_tax",
+    "TaxIdOwner": "_stripe_tax",
+    "TaxIdVerification": "_stripe_tax",
+    "TaxLocation": "_stripe_tax",
     "TestClock": "_stripe_objects",
     "to_dataframe": "_dataframe",
     "to_dicts": "_dataframe",

@@ -19,16 +19,15 @@ from ._models import Customer, Subscription, _aliases
 from ._stripe_objects import (
     Address,
     CashBalance,
-    CustomerTax,
     Discount,
     ExpandableObject,
     InvoiceSettings,
     Shipping,
     StripeList,
     StripeObject,
-    TaxId,
     TestClock,
 )
+from ._stripe_tax import CustomerTax, TaxId
 
 __all__ = ["StripeCustomer"]
 
