@@ -15,6 +15,7 @@ from ._errors import InvalidParameterError
 __all__ = [
     "check_api_key",
     "check_base_url",
+    "check_extra_headers",
     "check_header_value",
     "check_headers",
     "check_text",
@@ -115,6 +116,25 @@ def check_headers(headers: Mapping[str, str] | None, param: str) -> dict[str, st
         if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
             raise InvalidParameterError(f"{param} has an invalid header name {name!r}", param=param)
         check_header_value(value, param, label=f"{param}[{name!r}]")
+    return dict(headers)
+
+
+def check_extra_headers(
+    headers: Mapping[str, str | None] | None,
+) -> dict[str, str | None] | None:
+    """A call's ``extra_headers``, checked; a ``None`` value drops a header the client sends.
+
+    Example:
+        >>> check_extra_headers({"X-Trace": "t1", "Stripe-Version": None})
+        {'X-Trace': 't1', 'Stripe-Version': None}
+    """
+    if headers is None:
+        return None
+    if not isinstance(headers, Mapping):
+        raise InvalidParameterError(
+            "extra_headers must be a dict of str to str", param="extra_headers"
+        )
+    check_headers({k: "" if v is None else v for k, v in headers.items()}, "extra_headers")
     return dict(headers)
 
 
