@@ -43,10 +43,14 @@ __all__ = [
     "DIALECTS",
     "MODES",
     "NETWORK_MODES",
+    "OPERATIONS",
     "Drive",
     "DrivenPage",
     "Driver",
+    "call_operation",
     "error_texts",
+    "mock_operations",
+    "only_request",
     "page_body",
     "run_cli",
     "sandbox_client",
@@ -262,6 +266,59 @@ def page_body(
     if dialect == "stripe":
         body["url"] = "/v1/customers"
     return body
+
+
+# Every (dialect, operation) of the dialect classes, for tests of what every method does.
+OPERATIONS = [
+    ("stripe", "list"),
+    ("stripe", "search"),
+    ("stripe", "get"),
+    ("stripe", "create"),
+    ("stripe", "update"),
+    ("stripe", "delete"),
+    ("offset", "list"),
+    ("cursor", "list"),
+    ("cursor", "get"),
+    ("cursor", "create"),
+    ("cursor", "update"),
+    ("cursor", "delete"),
+]
+_OPERATION_IDS = {"stripe": "cus_0001", "cursor": "c_0001"}
+
+
+def mock_operations(mock_api: respx.MockRouter, dialect: str) -> respx.Route:
+    """One route answering every operation of ``dialect`` at its unit-test URL (a page for a
+    list or a search, a customer otherwise), so ``route.calls`` holds everything sent."""
+    collection = COLLECTIONS[dialect]
+    page = page_body(dialect, [wire_customer(dialect, 1)], has_more=False)
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path.endswith(("/customers", "/search")):
+            return httpx.Response(200, json=page)
+        return httpx.Response(200, json=wire_customer(dialect, 1, deleted=True))
+
+    return mock_api.route(url__startswith=collection).mock(side_effect=answer)
+
+
+def call_operation(driver: Driver, dialect: str, operation: str, **options: Any) -> object:
+    """``operation`` of :data:`OPERATIONS` with a param of its own (so there is a query or a
+    body to add to) and ``options``; the customer ids are :func:`mock_operations`'."""
+    if operation == "list":
+        return driver.first_page(limit=5, **options)
+    if operation == "search":
+        return driver.search("email~'ada'", **options)
+    if operation == "create":
+        return driver.create(email="ada@example.com", **options)
+    if operation == "update":
+        return driver.update(_OPERATION_IDS[dialect], name="Ada", **options)
+    method = driver.get if operation == "get" else driver.delete
+    return method(_OPERATION_IDS[dialect], **options)
+
+
+def only_request(route: respx.Route) -> httpx.Request:
+    """The one request ``route`` saw."""
+    assert route.call_count == 1
+    return route.calls.last.request
 
 
 def sandbox_client(

@@ -12,62 +12,23 @@ import httpx
 import pytest
 import respx
 
-from conftest import COLLECTIONS, Drive, Driver, Waits, page_body, unit_driver, wire_customer
+from conftest import (
+    COLLECTIONS,
+    OPERATIONS,
+    Drive,
+    Waits,
+    call_operation,
+    mock_operations,
+    only_request,
+    page_body,
+    unit_driver,
+    wire_customer,
+)
 from customers_sdk import STRIPE_API_VERSION, InvalidParameterError
 from customers_sdk.sandbox import Sandbox, SandboxTransport
 
-# Every (dialect, operation) the dialect classes have.
-OPERATIONS = [
-    ("stripe", "list"),
-    ("stripe", "search"),
-    ("stripe", "get"),
-    ("stripe", "create"),
-    ("stripe", "update"),
-    ("stripe", "delete"),
-    ("offset", "list"),
-    ("cursor", "list"),
-    ("cursor", "get"),
-    ("cursor", "create"),
-    ("cursor", "update"),
-    ("cursor", "delete"),
-]
-IDS = {"stripe": "cus_0001", "cursor": "c_0001"}
 # Where each operation puts its own params: Stripe POSTs a form, the cursor API JSON.
 BODIES = {("stripe", "create"), ("stripe", "update"), ("cursor", "create"), ("cursor", "update")}
-
-
-def mock_dialect(mock_api: respx.MockRouter, dialect: str) -> respx.Route:
-    """One route answering every operation of ``dialect`` (a page or a customer)."""
-    collection = COLLECTIONS[dialect]
-    page = page_body(dialect, [wire_customer(dialect, 1)], has_more=False)
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        path = request.url.path
-        if request.method == "GET" and path.endswith(("/customers", "/search")):
-            return httpx.Response(200, json=page)
-        return httpx.Response(200, json=wire_customer(dialect, 1, deleted=True))
-
-    return mock_api.route(url__startswith=collection).mock(side_effect=answer)
-
-
-def call(driver: Driver, dialect: str, operation: str, **options: Any) -> object:
-    """``operation`` with a param of its own (so a body or query is there to add to)."""
-    if operation == "list":
-        return driver.first_page(limit=5, **options)
-    if operation == "search":
-        return driver.search("email~'ada'", **options)
-    if operation == "create":
-        return driver.create(email="ada@example.com", **options)
-    if operation == "update":
-        return driver.update(IDS[dialect], name="Ada", **options)
-    method = driver.get if operation == "get" else driver.delete
-    return method(IDS[dialect], **options)
-
-
-def sent(route: respx.Route) -> httpx.Request:
-    """The one request ``route`` saw (everything a dialect sends goes through it)."""
-    assert route.call_count == 1
-    return route.calls.last.request
 
 
 def query_of(request: httpx.Request) -> list[tuple[str, str]]:
@@ -86,13 +47,13 @@ operations = pytest.mark.parametrize(("dialect", "operation"), OPERATIONS)
 def test_extra_headers_add_override_case_insensitively_and_drop(
     drive: Drive, mock_api: respx.MockRouter, dialect: str, operation: str
 ) -> None:
-    route = mock_dialect(mock_api, dialect)
+    route = mock_operations(mock_api, dialect)
     driver = unit_driver(drive, dialect, default_headers={"X-Team": "core", "X-Drop": "1"})
     extra: dict[str, str | None] = {"x-team": "edge", "X-Trace": "t1", "X-DROP": None}
     if dialect == "stripe":
         extra["stripe-version"] = None
-    call(driver, dialect, operation, extra_headers=extra)
-    headers = sent(route).headers
+    call_operation(driver, dialect, operation, extra_headers=extra)
+    headers = only_request(route).headers
     assert headers.get_list("X-Team") == ["edge"]
     assert headers["X-Trace"] == "t1"
     assert "X-Drop" not in headers
@@ -104,11 +65,11 @@ def test_extra_headers_add_override_case_insensitively_and_drop(
 def test_bad_extra_headers_are_refused_before_sending(
     drive: Drive, mock_api: respx.MockRouter, dialect: str, operation: str
 ) -> None:
-    route = mock_dialect(mock_api, dialect)
+    route = mock_operations(mock_api, dialect)
     driver = unit_driver(drive, dialect)
     for bad in ({"X-Bad": "a\r\nInjected: 1"}, {"Bad Name": "1"}, ["X-A", "1"]):
         with pytest.raises(InvalidParameterError) as error:
-            call(driver, dialect, operation, extra_headers=bad)
+            call_operation(driver, dialect, operation, extra_headers=bad)
         assert error.value.param == "extra_headers"
     assert not route.called
 
@@ -118,7 +79,7 @@ def test_bad_extra_headers_are_refused_before_sending(
 def test_extra_query_goes_beside_the_calls_own_query(
     drive: Drive, mock_api: respx.MockRouter, dialect: str, operation: str
 ) -> None:
-    route = mock_dialect(mock_api, dialect)
+    route = mock_operations(mock_api, dialect)
     driver = unit_driver(drive, dialect)
     if dialect == "stripe":  # Stripe's nesting, as its form
         extra: dict[str, object] = {"preview": {"tags": ["a", "b"]}, "flag": True}
@@ -126,8 +87,8 @@ def test_extra_query_goes_beside_the_calls_own_query(
     else:  # a JSON API's query: flat scalars
         extra = {"flag": True, "off": False, "n": 3, "ratio": 0.5, "s": "v w"}
         expected = [("flag", "true"), ("off", "false"), ("n", "3"), ("ratio", "0.5"), ("s", "v w")]
-    call(driver, dialect, operation, extra_query=extra)
-    request = sent(route)
+    call_operation(driver, dialect, operation, extra_query=extra)
+    request = only_request(route)
     query = query_of(request)
     assert query[-len(expected) :] == expected
     if (dialect, operation) in BODIES:  # the query only: the body is the call's own
@@ -141,7 +102,7 @@ def test_extra_query_goes_beside_the_calls_own_query(
 def test_a_json_apis_extra_query_holds_only_scalars(
     drive: Drive, mock_api: respx.MockRouter, dialect: str, bad: Any
 ) -> None:
-    route = mock_dialect(mock_api, dialect)
+    route = mock_operations(mock_api, dialect)
     with pytest.raises(InvalidParameterError) as error:
         unit_driver(drive, dialect).first_page(extra_query=bad)
     assert error.value.param == "extra_query"
@@ -152,7 +113,7 @@ def test_a_json_apis_extra_query_holds_only_scalars(
 def test_stripes_extra_query_refuses_what_it_cannot_encode(
     drive: Drive, mock_api: respx.MockRouter, bad: Any
 ) -> None:
-    route = mock_dialect(mock_api, "stripe")
+    route = mock_operations(mock_api, "stripe")
     with pytest.raises(InvalidParameterError):
         unit_driver(drive, "stripe").get("cus_0001", extra_query=bad)
     assert not route.called
@@ -163,12 +124,12 @@ def test_stripes_extra_query_refuses_what_it_cannot_encode(
 def test_extra_body_goes_where_the_dialect_reads_params(
     drive: Drive, mock_api: respx.MockRouter, dialect: str, operation: str
 ) -> None:
-    route = mock_dialect(mock_api, dialect)
+    route = mock_operations(mock_api, dialect)
     driver = unit_driver(drive, dialect)
     extra = {"preview": {"tags": ["a"]}, "flag": True}
     if dialect == "stripe":
-        call(driver, dialect, operation, extra_body=extra)
-        request = sent(route)
+        call_operation(driver, dialect, operation, extra_body=extra)
+        request = only_request(route)
         # Stripe reads a POST's params from the form, a GET's or a DELETE's from the query.
         pairs = form_of(request) if (dialect, operation) in BODIES else query_of(request)
         assert pairs[-2:] == [("preview[tags][0]", "a"), ("flag", "true")]
@@ -176,15 +137,15 @@ def test_extra_body_goes_where_the_dialect_reads_params(
             assert ("email", "ada@example.com") in pairs or ("name", "Ada") in pairs
             assert request.url.query == b""
     elif (dialect, operation) in BODIES:  # the cursor API's POST and PATCH: merged into JSON
-        call(driver, dialect, operation, extra_body={**extra, "name": "Over"})
-        body = json.loads(sent(route).content)
+        call_operation(driver, dialect, operation, extra_body={**extra, "name": "Over"})
+        body = json.loads(only_request(route).content)
         assert body["preview"] == {"tags": ["a"]}
         assert body["flag"] is True
         assert body["name"] == "Over"  # the caller's word wins
         assert body.get("email", "ada@example.com") == "ada@example.com"
     else:  # nothing to put it in: refused, pointing at extra_query
         with pytest.raises(InvalidParameterError, match="extra_query") as error:
-            call(driver, dialect, operation, extra_body=extra)
+            call_operation(driver, dialect, operation, extra_body=extra)
         assert error.value.param == "extra_body"
         assert not route.called
 
@@ -193,11 +154,11 @@ def test_extra_body_goes_where_the_dialect_reads_params(
 def test_a_cursor_extra_body_json_cannot_hold_is_refused(
     drive: Drive, mock_api: respx.MockRouter, operation: str
 ) -> None:
-    route = mock_dialect(mock_api, "cursor")
+    route = mock_operations(mock_api, "cursor")
     driver = unit_driver(drive, "cursor")
     for bad in ({"x": float("nan")}, {"x": object()}, ["x"]):
         with pytest.raises(InvalidParameterError) as error:
-            call(driver, "cursor", operation, extra_body=bad)
+            call_operation(driver, "cursor", operation, extra_body=bad)
         assert error.value.param == "extra_body"
     assert not route.called
 
@@ -320,7 +281,7 @@ def test_every_retry_sends_the_very_same_request(
     }
     if (dialect, operation) in BODIES or dialect == "stripe":
         options["extra_body"] = {"flag": True}
-    call(unit_driver(drive, dialect), dialect, operation, **options)
+    call_operation(unit_driver(drive, dialect), dialect, operation, **options)
     attempts = [each.request for each in flaky.calls]
     assert len(attempts) == 3
     first = attempts[0]
