@@ -70,12 +70,17 @@ def _created_params(created: object) -> Params:
 def _form_fields(fields: CustomerFields, shape: type) -> Params:
     # The one Stripe form encoder: None unsets a field (`name=`), and brackets in a metadata
     # key are refused. An empty mapping sends nothing there, but `metadata={}` here means
-    # "clear it", which Stripe spells `metadata=`.
+    # "clear it", as `metadata=""` does, which Stripe spells `metadata=`; a None value unsets
+    # one key, as "" does (`metadata[key]=`). Normalized before the checks, which take str.
+    metadata = fields.get("metadata")
+    if isinstance(metadata, Mapping) and metadata:
+        cleared = {key: "" if value is None else value for key, value in metadata.items()}
+        fields = {**fields, "metadata": cleared}
+    elif "metadata" in fields and (metadata == "" or isinstance(metadata, Mapping)):
+        fields = {**fields, "metadata": None}
     check_fields(fields)
     if "expand" in fields:
         check_expand(fields["expand"])
-    if "metadata" in fields and not fields["metadata"]:
-        fields = {**fields, "metadata": None}
     return encode_params(fields, shape)
 
 
