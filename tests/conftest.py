@@ -25,6 +25,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 import httpx._transports.default as httpx_default_transport
@@ -49,9 +50,11 @@ __all__ = [
     "Driver",
     "call_operation",
     "error_texts",
+    "form_of",
     "mock_operations",
     "only_request",
     "page_body",
+    "query_of",
     "run_cli",
     "sandbox_client",
     "unit_driver",
@@ -313,6 +316,16 @@ def call_operation(driver: Driver, dialect: str, operation: str, **options: Any)
         return driver.update(_OPERATION_IDS[dialect], name="Ada", **options)
     method = driver.get if operation == "get" else driver.delete
     return method(_OPERATION_IDS[dialect], **options)
+
+
+def query_of(request: httpx.Request) -> list[tuple[str, str]]:
+    """The request's query as decoded pairs, in order, blank values kept."""
+    return parse_qsl(request.url.query.decode(), keep_blank_values=True)
+
+
+def form_of(request: httpx.Request) -> list[tuple[str, str]]:
+    """The request's form body as decoded pairs, in order, blank values kept."""
+    return parse_qsl(request.content.decode(), keep_blank_values=True)
 
 
 def only_request(route: respx.Route) -> httpx.Request:

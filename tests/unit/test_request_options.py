@@ -18,9 +18,11 @@ from conftest import (
     Drive,
     Waits,
     call_operation,
+    form_of,
     mock_operations,
     only_request,
     page_body,
+    query_of,
     unit_driver,
     wire_customer,
 )
@@ -29,14 +31,6 @@ from customers_sdk.sandbox import Sandbox, SandboxTransport
 
 # Where each operation puts its own params: Stripe POSTs a form, the cursor API JSON.
 BODIES = {("stripe", "create"), ("stripe", "update"), ("cursor", "create"), ("cursor", "update")}
-
-
-def query_of(request: httpx.Request) -> list[tuple[str, str]]:
-    return parse_qsl(request.url.query.decode(), keep_blank_values=True)
-
-
-def form_of(request: httpx.Request) -> list[tuple[str, str]]:
-    return parse_qsl(request.content.decode(), keep_blank_values=True)
 
 
 operations = pytest.mark.parametrize(("dialect", "operation"), OPERATIONS)

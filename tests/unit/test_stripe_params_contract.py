@@ -19,7 +19,7 @@ import pytest
 import respx
 from typing_extensions import TypedDict, is_typeddict
 
-from conftest import Drive, mock_operations, only_request, unit_driver
+from conftest import Drive, form_of, mock_operations, only_request, query_of, unit_driver
 from customers_sdk import InvalidParameterError
 from customers_sdk._dialects import _stripe_params as sdk
 from customers_sdk._dialects._stripe_form import encode_params
@@ -268,11 +268,10 @@ def test_the_client_methods_send_the_pairs_stripe_python_sends(
     request = only_request(route)
     expected = stripe_python_pairs(params)
     if request.method == "POST":  # a form, in the order given, as stripe-python sends it
-        assert parse_qsl(request.content.decode(), keep_blank_values=True) == expected
+        assert form_of(request) == expected
         assert request.url.query == b""
     else:  # a query: the order of its params means nothing to Stripe
-        query = parse_qsl(request.url.query.decode(), keep_blank_values=True)
-        assert sorted(query) == sorted(expected)
+        assert sorted(query_of(request)) == sorted(expected)
 
 
 @pytest.mark.parametrize("operation", ["create", "update"])
@@ -286,7 +285,7 @@ def test_metadata_unsets_as_stripe_spells_it(
     send = driver.create if operation == "create" else partial(driver.update, "cus_0001")
     for metadata in ({"tier": None, "team": "core"}, {"tier": ""}, "", {}, None):
         send(metadata=metadata)
-    forms = [parse_qsl(r.content.decode(), keep_blank_values=True) for r, _ in route.calls]
+    forms = [form_of(r) for r, _ in route.calls]
     assert forms == [
         [("metadata[tier]", ""), ("metadata[team]", "core")],
         [("metadata[tier]", "")],
