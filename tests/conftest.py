@@ -39,6 +39,7 @@ from sdk_driver import MODES, NETWORK_MODES, Drive, DrivenPage, Driver, EventLoo
 
 __all__ = [
     "API_KEY",
+    "FULL_CREATE_PARAMS",
     "BASE_URLS",
     "COLLECTIONS",
     "DIALECTS",
@@ -332,6 +333,41 @@ def only_request(route: respx.Route) -> httpx.Request:
     """The one request ``route`` saw."""
     assert route.call_count == 1
     return route.calls.last.request
+
+
+# Every kind of Stripe create param (nested shapes, lists of shapes, enums, a bool, expand), as
+# both stripe-python and the SDK take them: for tests that create through either and compare.
+FULL_CREATE_PARAMS: dict[str, Any] = {
+    "email": "grace@example.com",
+    "name": "Grace Hopper",
+    "description": "rear admiral",
+    "business_name": "Eckert-Mauchly",
+    "individual_name": "Grace Brewster Hopper",
+    "phone": "+1 212 555 0100",
+    "balance": 2500,
+    "tax_exempt": "exempt",
+    "preferred_locales": ["en-US"],
+    "next_invoice_sequence": 3,
+    "invoice_prefix": "COBOL",
+    "address": {"line1": "3330 Wisconsin Ave", "state": "DC", "country": "US"},
+    "shipping": {
+        "address": {"line1": "1 Navy Yard", "city": "Washington", "country": "US"},
+        "name": "Grace",
+        "phone": "+1 212 555 0101",
+    },
+    "invoice_settings": {
+        "footer": "Semper Paratus",
+        "rendering_options": {"amount_tax_display": "exclude_tax"},
+        "custom_fields": [{"name": "PO", "value": "1952"}, {"name": "Dept", "value": "R&D"}],
+    },
+    "tax": {"validate_location": "deferred", "ip_address": "127.0.0.1"},
+    "tax_id_data": [{"type": "us_ein", "value": "12-3456789"}],
+    "cash_balance": {"settings": {"reconciliation_mode": "manual"}},
+    "metadata": {"tier": "gold", "team": "core"},
+    "test_clock": "clock_1",
+    "validate": True,
+    "expand": ["tax", "tax_ids"],
+}
 
 
 def sandbox_client(
