@@ -112,6 +112,11 @@ class Call(Pacing):
         if spec.is_write:
             # One key per logical call, reused by every retry: the server applies the write once.
             key = options.idempotency_key
+            for name, value in (self.extra_headers or {}).items():
+                if name.lower() == "idempotency-key":
+                    # The key the caller sends is the call's key; dropping it (None) makes the
+                    # write one without a key, retried only when it surely was not applied.
+                    key = value
             if isinstance(key, NotGiven):
                 key = f"customers-sdk-{uuid.uuid4()}"
             elif key is not None:

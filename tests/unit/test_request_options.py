@@ -26,7 +26,7 @@ from conftest import (
     unit_driver,
     wire_customer,
 )
-from customers_sdk import STRIPE_API_VERSION, InvalidParameterError
+from customers_sdk import STRIPE_API_VERSION, InternalServerError, InvalidParameterError
 from customers_sdk.sandbox import Sandbox, SandboxTransport
 
 # Where each operation puts its own params: Stripe POSTs a form, the cursor API JSON.
@@ -306,3 +306,35 @@ def test_the_list_retries_send_the_very_same_page_request(
     assert (second.url, dict(second.headers)) == (first.url, dict(first.headers))
     assert ("q", "true") in query_of(first)
     assert waits.seconds
+
+
+WRITES = [(d, o) for d, o in OPERATIONS if o in ("create", "update", "delete")]
+
+
+@pytest.mark.parametrize(("dialect", "operation"), WRITES)
+def test_an_idempotency_key_in_extra_headers_is_the_calls_key(
+    drive: Drive, mock_api: respx.MockRouter, waits: Waits, dialect: str, operation: str
+) -> None:
+    answer = wire_customer(dialect, 1, deleted=True)
+    flaky = mock_api.route(url__startswith=COLLECTIONS[dialect]).mock(
+        side_effect=[httpx.Response(500), httpx.Response(200, json=answer)]
+    )
+    driver = unit_driver(drive, dialect, max_retries=2)
+    call_operation(driver, dialect, operation, extra_headers={"idempotency-key": "mine-1"})
+    keys = [each.request.headers.get_list("Idempotency-Key") for each in flaky.calls]
+    assert keys == [["mine-1"], ["mine-1"]]
+
+
+@pytest.mark.parametrize(("dialect", "operation"), WRITES)
+def test_a_write_whose_key_extra_headers_drop_is_not_retried_once_it_may_have_applied(
+    drive: Drive, mock_api: respx.MockRouter, waits: Waits, dialect: str, operation: str
+) -> None:
+    # As with idempotency_key=None: sent again without a key, a write could apply twice.
+    flaky = mock_api.route(url__startswith=COLLECTIONS[dialect]).mock(
+        side_effect=[httpx.Response(500), httpx.Response(200, json=wire_customer(dialect, 1))]
+    )
+    driver = unit_driver(drive, dialect, max_retries=2)
+    with pytest.raises(InternalServerError):
+        call_operation(driver, dialect, operation, extra_headers={"Idempotency-Key": None})
+    assert flaky.call_count == 1
+    assert "Idempotency-Key" not in flaky.calls.last.request.headers
