@@ -290,13 +290,17 @@ OPERATIONS = [
 _OPERATION_IDS = {"stripe": "cus_0001", "cursor": "c_0001"}
 
 
-def mock_operations(mock_api: respx.MockRouter, dialect: str) -> respx.Route:
+def mock_operations(mock_api: respx.MockRouter, dialect: str, *, failures: int = 0) -> respx.Route:
     """One route answering every operation of ``dialect`` at its unit-test URL (a page for a
-    list or a search, a customer otherwise), so ``route.calls`` holds everything sent."""
+    list or a search, a customer otherwise), so ``route.calls`` holds everything sent; the
+    first ``failures`` requests get a 500."""
     collection = COLLECTIONS[dialect]
     page = page_body(dialect, [wire_customer(dialect, 1)], has_more=False)
+    failing = iter(range(failures))
 
     def answer(request: httpx.Request) -> httpx.Response:
+        if next(failing, None) is not None:
+            return httpx.Response(500)
         if request.method == "GET" and request.url.path.endswith(("/customers", "/search")):
             return httpx.Response(200, json=page)
         return httpx.Response(200, json=wire_customer(dialect, 1, deleted=True))

@@ -338,3 +338,20 @@ def test_a_write_whose_key_extra_headers_drop_is_not_retried_once_it_may_have_ap
         call_operation(driver, dialect, operation, extra_headers={"Idempotency-Key": None})
     assert flaky.call_count == 1
     assert "Idempotency-Key" not in flaky.calls.last.request.headers
+
+
+@operations
+def test_per_call_timeout_and_max_retries_are_the_calls_own(
+    drive: Drive, mock_api: respx.MockRouter, waits: Waits, dialect: str, operation: str
+) -> None:
+    route = mock_operations(mock_api, dialect, failures=2)
+    driver = unit_driver(drive, dialect, timeout=60)  # and max_retries=0
+    call_operation(driver, dialect, operation, timeout=3, max_retries=2, deadline=600)
+    assert route.call_count == 3
+    assert {each.request.extensions["timeout"]["read"] for each in route.calls} == {3}
+    assert len(waits.seconds) == 2
+    mock_operations(mock_api, dialect, failures=1)  # respx updates the same route
+    with pytest.raises(InternalServerError):  # the client's own options again: no retry
+        call_operation(driver, dialect, operation)
+    assert route.call_count == 4
+    assert route.calls.last.request.extensions["timeout"]["read"] == 60
