@@ -103,13 +103,17 @@ def test_a_json_apis_extra_query_holds_only_scalars(
     assert not route.called
 
 
-@pytest.mark.parametrize("bad", [{"x": object()}, {"a[b]": "1"}, ["a"]])
-def test_stripes_extra_query_refuses_what_it_cannot_encode(
-    drive: Drive, mock_api: respx.MockRouter, bad: Any
+@pytest.mark.parametrize("extra", ["extra_query", "extra_body"])
+@pytest.mark.parametrize("bad", [{"x": object()}, {"a[b]": "1"}, {"a": {"": "1"}}, ["a"]])
+def test_stripes_extras_refuse_what_they_cannot_encode_by_their_name(
+    drive: Drive, mock_api: respx.MockRouter, bad: Any, extra: str
 ) -> None:
     route = mock_operations(mock_api, "stripe")
-    with pytest.raises(InvalidParameterError):
-        unit_driver(drive, "stripe").get("cus_0001", extra_query=bad)
+    driver = unit_driver(drive, "stripe")
+    for operation in ("get", "create"):
+        with pytest.raises(InvalidParameterError, match=extra) as error:
+            call_operation(driver, "stripe", operation, **{extra: bad})
+        assert error.value.param == extra
     assert not route.called
 
 

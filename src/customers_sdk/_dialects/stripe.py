@@ -227,12 +227,16 @@ class StripeDialect(Dialect):
     def query_pairs(self, values: Mapping[str, object], param: str) -> Params:
         if not isinstance(values, Mapping):
             raise InvalidParameterError(f"{param} must be a dict", param=param)
-        return form_pairs(values)
+        try:
+            return form_pairs(values)
+        except InvalidParameterError as exc:  # named after the key: the caller passed `param`
+            raise InvalidParameterError(f"{param}: {exc}", param=param) from None
 
     def add_body(self, spec: RequestSpec, body: Mapping[str, object]) -> RequestSpec:
+        pairs = self.query_pairs(body, "extra_body")
         if spec.form is not None:
-            return replace(spec, form=spec.form + form_pairs(body))
-        return replace(spec, params=spec.params + form_pairs(body))
+            return replace(spec, form=spec.form + pairs)
+        return replace(spec, params=spec.params + pairs)
 
     def build_delete(self, customer_id: str) -> RequestSpec:
         return RequestSpec("DELETE", f"{_COLLECTION}/{id_segment(customer_id)}")
