@@ -100,6 +100,8 @@ def test_invalid_options_are_refused(drive: Drive, dialect: str, options: dict[s
     [
         {"stripe_account": "acct_1\n"},
         {"stripe_account": 42},
+        {"stripe_account": ""},
+        {"stripe_version": ""},
         {"stripe_version": "2024-06-20\r\nX: 1"},
     ],
 )
@@ -108,6 +110,9 @@ def test_invalid_stripe_options_are_refused(drive: Drive, options: dict[str, Any
     with pytest.raises(InvalidParameterError) as error:
         client.with_options(**options)
     assert error.value.param == next(iter(options))
+    with pytest.raises(InvalidParameterError) as at_the_factory:
+        drive.stripe(api_key="sk_test_x", **options)
+    assert at_the_factory.value.param == next(iter(options))
 
 
 # -- Stripe-Version and Stripe-Account ------------------------------------------------------------
@@ -193,7 +198,12 @@ def test_bad_per_call_stripe_options_are_refused_before_sending(
 ) -> None:
     route = mock_operations(mock_api, "stripe")
     driver = unit_driver(drive, "stripe")
-    for options in ({"stripe_account": "acct\n1"}, {"stripe_version": 20200827}):
+    for options in (
+        {"stripe_account": "acct\n1"},
+        {"stripe_version": 20200827},
+        {"stripe_account": ""},
+        {"stripe_version": ""},
+    ):
         with pytest.raises(InvalidParameterError) as error:
             call_operation(driver, "stripe", operation, **options)
         assert error.value.param == next(iter(options))
