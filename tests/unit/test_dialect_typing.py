@@ -272,3 +272,23 @@ def test_a_function_of_the_common_type_takes_every_dialect(mock_api: respx.MockR
     with stripe_client() as stripe, offset_client() as offset, cursor_client() as cursor:
         ids = [first_ids(stripe), first_ids(offset), first_ids(cursor)]
     assert ids == [["cus_0003"], ["1003"], ["c_0003"]]
+
+
+@pytest.mark.anyio
+async def test_a_function_of_the_async_common_type_takes_every_dialect(
+    mock_api: respx.MockRouter,
+) -> None:
+    async def first_ids(client: AsyncCustomersClient) -> list[str]:
+        page = await client.list(limit=1)
+        return [customer.id for customer in page.data]
+
+    for dialect in ("stripe", "offset", "cursor"):
+        mock_api.get(COLLECTIONS[dialect]).respond(
+            json=page_body(dialect, [wire_customer(dialect, 4)], has_more=False)
+        )
+    stripe = AsyncCustomersClient.stripe(api_key=API_KEY)
+    offset = AsyncCustomersClient.offset(api_key=API_KEY, base_url=BASE_URLS["offset"])
+    cursor = AsyncCustomersClient.cursor(api_key=API_KEY, base_url=BASE_URLS["cursor"])
+    async with stripe, offset, cursor:
+        ids = [await first_ids(stripe), await first_ids(offset), await first_ids(cursor)]
+    assert ids == [["cus_0004"], ["1004"], ["c_0004"]]
