@@ -49,6 +49,16 @@ def cursor_client() -> CursorCustomersClient:
     return CustomersClient.cursor(api_key=API_KEY, base_url=BASE_URLS["cursor"], max_retries=0)
 
 
+def async_clients() -> tuple[
+    AsyncStripeCustomersClient, AsyncOffsetCustomersClient, AsyncCursorCustomersClient
+]:
+    return (
+        AsyncCustomersClient.stripe(api_key=API_KEY),
+        AsyncCustomersClient.offset(api_key=API_KEY, base_url=BASE_URLS["offset"]),
+        AsyncCustomersClient.cursor(api_key=API_KEY, base_url=BASE_URLS["cursor"]),
+    )
+
+
 @pytest.fixture
 def nothing_sent(mock_api: respx.MockRouter) -> respx.Route:
     """A route for every request: a wrong call must leave it uncalled."""
@@ -144,9 +154,7 @@ def test_the_common_type_has_only_what_every_dialect_does(nothing_sent: respx.Ro
 
 @pytest.mark.anyio
 async def test_async_twins_refuse_the_same_calls(nothing_sent: respx.Route) -> None:
-    offset = AsyncCustomersClient.offset(api_key=API_KEY, base_url=BASE_URLS["offset"])
-    cursor = AsyncCustomersClient.cursor(api_key=API_KEY, base_url=BASE_URLS["cursor"])
-    stripe = AsyncCustomersClient.stripe(api_key=API_KEY)
+    stripe, offset, cursor = async_clients()
     async with offset, cursor, stripe:
         with pytest.raises(UnsupportedOperationError):
             await offset.get("1")  # type: ignore[attr-defined]
@@ -176,9 +184,7 @@ def test_factories_and_with_options_keep_the_dialect_class() -> None:
         stripe_client(),
         offset_client(),
         cursor_client(),
-        AsyncCustomersClient.stripe(api_key=API_KEY),
-        AsyncCustomersClient.offset(api_key=API_KEY, base_url=BASE_URLS["offset"]),
-        AsyncCustomersClient.cursor(api_key=API_KEY, base_url=BASE_URLS["cursor"]),
+        *async_clients(),
     )
     stripe, offset, cursor, astripe, aoffset, acursor = clients
     assert_type(stripe.with_options(timeout=5), StripeCustomersClient)
@@ -243,9 +249,7 @@ async def test_async_results_are_typed_alike(mock_api: respx.MockRouter) -> None
         mock_api.get(COLLECTIONS[dialect]).respond(
             json=page_body(dialect, [wire_customer(dialect, 1)], has_more=False)
         )
-    stripe = AsyncCustomersClient.stripe(api_key=API_KEY)
-    offset = AsyncCustomersClient.offset(api_key=API_KEY, base_url=BASE_URLS["offset"])
-    cursor = AsyncCustomersClient.cursor(api_key=API_KEY, base_url=BASE_URLS["cursor"])
+    stripe, offset, cursor = async_clients()
     async with stripe, offset, cursor:
         customer = await stripe.get("cus_0001")
         assert_type(customer, StripeCustomer)
@@ -286,9 +290,7 @@ async def test_a_function_of_the_async_common_type_takes_every_dialect(
         mock_api.get(COLLECTIONS[dialect]).respond(
             json=page_body(dialect, [wire_customer(dialect, 4)], has_more=False)
         )
-    stripe = AsyncCustomersClient.stripe(api_key=API_KEY)
-    offset = AsyncCustomersClient.offset(api_key=API_KEY, base_url=BASE_URLS["offset"])
-    cursor = AsyncCustomersClient.cursor(api_key=API_KEY, base_url=BASE_URLS["cursor"])
+    stripe, offset, cursor = async_clients()
     async with stripe, offset, cursor:
         ids = [await first_ids(stripe), await first_ids(offset), await first_ids(cursor)]
     assert ids == [["cus_0004"], ["1004"], ["c_0004"]]
