@@ -254,6 +254,8 @@ def test_a_sliced_stripe_walk_carries_the_extras_to_every_page(
     assert all(c.subscriptions is not None for c in customers)
     log = sandbox.request_log
     assert len(log) >= 15
+    sliced = [logged for logged in log if "created" in logged.query]
+    assert bool(sliced) == (concurrency > 1)  # the concurrent walk was cut into slices
     for logged in log:
         assert logged.headers["x-trace"] == "sliced"
         assert logged.headers["stripe-version"] == STRIPE_API_VERSION
