@@ -25,6 +25,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl
 
 import httpx
 import httpx._transports.default as httpx_default_transport
@@ -38,18 +39,25 @@ from sdk_driver import MODES, NETWORK_MODES, Drive, DrivenPage, Driver, EventLoo
 
 __all__ = [
     "API_KEY",
+    "FULL_CREATE_PARAMS",
     "BASE_URLS",
     "CARD_DECLINED",
     "COLLECTIONS",
     "DIALECTS",
     "MODES",
     "NETWORK_MODES",
+    "OPERATIONS",
     "Drive",
     "DrivenPage",
     "Driver",
     "assert_card_declined",
+    "call_operation",
     "error_texts",
+    "form_of",
+    "mock_operations",
+    "only_request",
     "page_body",
+    "query_of",
     "run_cli",
     "sandbox_client",
     "unit_driver",
@@ -291,6 +299,108 @@ def assert_card_declined(error: BaseException) -> None:
         "",  # a string in the body stays one, empty or not
     )
     assert error.doc_url == "https://stripe.com/docs/error-codes/card-declined"
+
+
+# Every (dialect, operation) of the dialect classes, for tests of what every method does.
+OPERATIONS = [
+    ("stripe", "list"),
+    ("stripe", "search"),
+    ("stripe", "get"),
+    ("stripe", "create"),
+    ("stripe", "update"),
+    ("stripe", "delete"),
+    ("offset", "list"),
+    ("cursor", "list"),
+    ("cursor", "get"),
+    ("cursor", "create"),
+    ("cursor", "update"),
+    ("cursor", "delete"),
+]
+_OPERATION_IDS = {"stripe": "cus_0001", "cursor": "c_0001"}
+
+
+def mock_operations(mock_api: respx.MockRouter, dialect: str, *, failures: int = 0) -> respx.Route:
+    """One route answering every operation of ``dialect`` at its unit-test URL (a page for a
+    list or a search, a customer otherwise), so ``route.calls`` holds everything sent; the
+    first ``failures`` requests get a 500."""
+    collection = COLLECTIONS[dialect]
+    page = page_body(dialect, [wire_customer(dialect, 1)], has_more=False)
+    failing = iter(range(failures))
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if next(failing, None) is not None:
+            return httpx.Response(500)
+        if request.method == "GET" and request.url.path.endswith(("/customers", "/search")):
+            return httpx.Response(200, json=page)
+        return httpx.Response(200, json=wire_customer(dialect, 1, deleted=True))
+
+    return mock_api.route(url__startswith=collection).mock(side_effect=answer)
+
+
+def call_operation(driver: Driver, dialect: str, operation: str, **options: Any) -> object:
+    """``operation`` of :data:`OPERATIONS` with a param of its own (so there is a query or a
+    body to add to) and ``options``; the customer ids are :func:`mock_operations`'."""
+    if operation == "list":
+        return driver.first_page(limit=5, **options)
+    if operation == "search":
+        return driver.search("email~'ada'", **options)
+    if operation == "create":
+        return driver.create(email="ada@example.com", **options)
+    if operation == "update":
+        return driver.update(_OPERATION_IDS[dialect], name="Ada", **options)
+    method = driver.get if operation == "get" else driver.delete
+    return method(_OPERATION_IDS[dialect], **options)
+
+
+def query_of(request: httpx.Request) -> list[tuple[str, str]]:
+    """The request's query as decoded pairs, in order, blank values kept."""
+    return parse_qsl(request.url.query.decode(), keep_blank_values=True)
+
+
+def form_of(request: httpx.Request) -> list[tuple[str, str]]:
+    """The request's form body as decoded pairs, in order, blank values kept."""
+    return parse_qsl(request.content.decode(), keep_blank_values=True)
+
+
+def only_request(route: respx.Route) -> httpx.Request:
+    """The one request ``route`` saw."""
+    assert route.call_count == 1
+    return route.calls.last.request
+
+
+# Every kind of Stripe create param (nested shapes, lists of shapes, enums, a bool, expand), as
+# both stripe-python and the SDK take them: for tests that create through either and compare.
+FULL_CREATE_PARAMS: dict[str, Any] = {
+    "email": "grace@example.com",
+    "name": "Grace Hopper",
+    "description": "rear admiral",
+    "business_name": "Eckert-Mauchly",
+    "individual_name": "Grace Brewster Hopper",
+    "phone": "+1 212 555 0100",
+    "balance": 2500,
+    "tax_exempt": "exempt",
+    "preferred_locales": ["en-US"],
+    "next_invoice_sequence": 3,
+    "invoice_prefix": "COBOL",
+    "address": {"line1": "3330 Wisconsin Ave", "state": "DC", "country": "US"},
+    "shipping": {
+        "address": {"line1": "1 Navy Yard", "city": "Washington", "country": "US"},
+        "name": "Grace",
+        "phone": "+1 212 555 0101",
+    },
+    "invoice_settings": {
+        "footer": "Semper Paratus",
+        "rendering_options": {"amount_tax_display": "exclude_tax"},
+        "custom_fields": [{"name": "PO", "value": "1952"}, {"name": "Dept", "value": "R&D"}],
+    },
+    "tax": {"validate_location": "deferred", "ip_address": "127.0.0.1"},
+    "tax_id_data": [{"type": "us_ein", "value": "12-3456789"}],
+    "cash_balance": {"settings": {"reconciliation_mode": "manual"}},
+    "metadata": {"tier": "gold", "team": "core"},
+    "test_clock": "clock_1",
+    "validate": True,
+    "expand": ["tax", "tax_ids"],
+}
 
 
 def sandbox_client(

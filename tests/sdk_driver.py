@@ -318,6 +318,11 @@ class Drive:
         self._built.append(driver)
         return driver
 
+    def wrap(self, client: CustomersClient | AsyncCustomersClient) -> Driver:
+        """A :class:`Driver` for a client made from another (``with_options``), closed at
+        teardown as the ones this drive builds are."""
+        return self._wrap(client)
+
     def _options(self, options: dict[str, Any]) -> dict[str, Any]:
         if self.mode == "aiohttp" and "http_client" not in options:
             http = DefaultAioHttpClient()

@@ -45,8 +45,9 @@ if TYPE_CHECKING:
 
 __all__ = ["BaseClient"]
 
-# The operations some dialect has: on a client whose dialect lacks one, a clear error.
-_OPERATIONS = frozenset({"get", "retrieve", "create", "update", "delete", "search"})
+# The operations some dialect has (stripe-python's names for them too): on a client whose
+# dialect lacks one, a clear error.
+_OPERATIONS = frozenset({"get", "retrieve", "create", "update", "modify", "delete", "search"})
 
 
 class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):

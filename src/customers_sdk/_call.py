@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import sys
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Any
@@ -43,7 +43,7 @@ from ._body import BodyBuffer, masking
 from ._dialects import read_error
 from ._dialects._base import request_id_of
 from ._errors import APIConnectionError, APITimeoutError, CustomersError, InvalidParameterError
-from ._inputs import check_header_value, check_headers, check_max_retries, merge_headers
+from ._inputs import check_extra_headers, check_header_value, check_max_retries, merge_headers
 from ._logging import logger
 from ._pacing import Pacing
 from ._request import RequestSpec
@@ -71,18 +71,6 @@ def _never_sent(exc: httpx.RequestError) -> bool:
     return isinstance(cause, (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError))
 
 
-def _extra_headers(headers: Mapping[str, str | None] | None) -> dict[str, str | None] | None:
-    """A call's ``extra_headers``, checked; a ``None`` value drops a header the client sends."""
-    if headers is None:
-        return None
-    if not isinstance(headers, Mapping):
-        raise InvalidParameterError(
-            "extra_headers must be a dict of str to str", param="extra_headers"
-        )
-    check_headers({k: "" if v is None else v for k, v in headers.items()}, "extra_headers")
-    return dict(headers)
-
-
 class Call(Pacing):
     """The state of one logical call across its attempts; a shell drives it like this
     (the async shell is the same with ``await`` on the sleeps and the send).
@@ -106,7 +94,7 @@ class Call(Pacing):
         if options.extra_query is not None or options.extra_body is not None:
             spec = settings.dialect.with_extras(spec, options.extra_query, options.extra_body)
         self.spec = spec
-        self.extra_headers = _extra_headers(options.extra_headers)
+        self.extra_headers = check_extra_headers(options.extra_headers)
         self.max_retries = check_max_retries(_given(options.max_retries, settings.max_retries))
         self.timeout = (
             settings.timeout
@@ -118,6 +106,11 @@ class Call(Pacing):
         if spec.is_write:
             # One key per logical call, reused by every retry: the server applies the write once.
             key = options.idempotency_key
+            for name, value in (self.extra_headers or {}).items():
+                if name.lower() == "idempotency-key":
+                    # The key the caller sends is the call's key; dropping it (None) makes the
+                    # write one without a key, retried only when it surely was not applied.
+                    key = value
             if isinstance(key, NotGiven):
                 key = f"customers-sdk-{uuid.uuid4()}"
             elif key is not None:

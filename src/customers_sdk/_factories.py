@@ -43,13 +43,14 @@ CursorT = TypeVar("CursorT")
 
 
 def stripe_headers(stripe_version: str | None, stripe_account: str | None) -> dict[str, str | None]:
-    """``Stripe-Version`` and ``Stripe-Account`` as headers (``None``: not sent), checked."""
+    """``Stripe-Version`` and ``Stripe-Account`` as headers (``None``: not sent), checked: an
+    empty one is refused (Stripe would refuse the request), ``None`` being how to send none."""
     headers: dict[str, str | None] = {}
     for param, header, value in (
         ("stripe_version", "Stripe-Version", stripe_version),
         ("stripe_account", "Stripe-Account", stripe_account),
     ):
-        headers[header] = None if value is None else check_header_value(value, param)
+        headers[header] = None if value is None else check_header_value(value, param, required=True)
     return headers
 
 

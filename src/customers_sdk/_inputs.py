@@ -15,6 +15,7 @@ from ._errors import InvalidParameterError
 __all__ = [
     "check_api_key",
     "check_base_url",
+    "check_extra_headers",
     "check_header_value",
     "check_headers",
     "check_max_retries",
@@ -124,6 +125,25 @@ def check_max_retries(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidParameterError("max_retries must be an int >= 0", param="max_retries")
     return value
+
+
+def check_extra_headers(
+    headers: Mapping[str, str | None] | None,
+) -> dict[str, str | None] | None:
+    """A call's ``extra_headers``, checked; a ``None`` value drops a header the client sends.
+
+    Example:
+        >>> check_extra_headers({"X-Trace": "t1", "Stripe-Version": None})
+        {'X-Trace': 't1', 'Stripe-Version': None}
+    """
+    if headers is None:
+        return None
+    if not isinstance(headers, Mapping):
+        raise InvalidParameterError(
+            "extra_headers must be a dict of str to str", param="extra_headers"
+        )
+    check_headers({k: "" if v is None else v for k, v in headers.items()}, "extra_headers")
+    return dict(headers)
 
 
 def merge_headers(base: Mapping[str, str], changes: Mapping[str, str | None]) -> dict[str, str]:

@@ -20,7 +20,7 @@ from ._dialects._stripe_params import (
     CustomerUpdateParams,
 )
 from ._factories import stripe_headers
-from ._inputs import check_headers
+from ._inputs import check_extra_headers, check_headers
 from ._types import NOT_GIVEN, NotGiven, RequestOptions, Timeout, is_given
 
 if TYPE_CHECKING:
@@ -55,8 +55,8 @@ def stripe_call_options(
             headers["Stripe-Version"] = given["Stripe-Version"]
         if is_given(stripe_account):
             headers["Stripe-Account"] = given["Stripe-Account"]
-    if extra_headers is not None:
-        headers.update(extra_headers)
+    if extra_headers is not None:  # checked first: merged here, before the call checks it
+        headers.update(check_extra_headers(extra_headers) or {})
     return RequestOptions(
         timeout,
         max_retries,

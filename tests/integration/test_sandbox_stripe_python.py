@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from conftest import FULL_CREATE_PARAMS
 from customers_sdk.sandbox import Sandbox, SandboxServer, serve
 
 stripe = pytest.importorskip("stripe")
@@ -98,39 +99,6 @@ def test_retries_after_commit_then_drop_create_exactly_one_customer(
 def test_retries_through_server_errors(stripe_client: Any, sandbox_instance: Sandbox) -> None:
     sandbox_instance.inject("server_error", times=2)
     assert len(stripe_client.v1.customers.list(params={"limit": 3}).data) == 3
-
-
-FULL_CREATE_PARAMS: dict[str, Any] = {
-    "email": "grace@example.com",
-    "name": "Grace Hopper",
-    "description": "rear admiral",
-    "business_name": "Eckert-Mauchly",
-    "individual_name": "Grace Brewster Hopper",
-    "phone": "+1 212 555 0100",
-    "balance": 2500,
-    "tax_exempt": "exempt",
-    "preferred_locales": ["en-US"],
-    "next_invoice_sequence": 3,
-    "invoice_prefix": "COBOL",
-    "address": {"line1": "3330 Wisconsin Ave", "state": "DC", "country": "US"},
-    "shipping": {
-        "address": {"line1": "1 Navy Yard", "city": "Washington", "country": "US"},
-        "name": "Grace",
-        "phone": "+1 212 555 0101",
-    },
-    "invoice_settings": {
-        "footer": "Semper Paratus",
-        "rendering_options": {"amount_tax_display": "exclude_tax"},
-        "custom_fields": [{"name": "PO", "value": "1952"}, {"name": "Dept", "value": "R&D"}],
-    },
-    "tax": {"validate_location": "deferred", "ip_address": "127.0.0.1"},
-    "tax_id_data": [{"type": "us_ein", "value": "12-3456789"}],
-    "cash_balance": {"settings": {"reconciliation_mode": "manual"}},
-    "metadata": {"tier": "gold", "team": "core"},
-    "test_clock": "clock_1",
-    "validate": True,
-    "expand": ["tax", "tax_ids"],
-}
 
 
 def without_nulls(value: Any) -> Any:

@@ -196,7 +196,6 @@ BAD_FIELDS: list[tuple[dict[str, Any], str]] = [
     ({"metadata": ["a", "b"]}, "metadata"),
     ({"metadata": "tier=gold"}, "metadata"),
     ({"metadata": {"tier": 1}}, "metadata"),
-    ({"metadata": {"tier": None}}, "metadata"),
     ({"metadata": {1: "gold"}}, "metadata"),
     ({"metadata": {"": "gold"}}, "metadata"),
 ]

@@ -11,12 +11,16 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Iterator, Mapping
+from functools import partial
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
+import respx
 from typing_extensions import TypedDict, is_typeddict
 
+from conftest import Drive, form_of, mock_operations, only_request, query_of, unit_driver
+from customers_sdk import InvalidParameterError
 from customers_sdk._dialects import _stripe_params as sdk
 from customers_sdk._dialects._stripe_form import encode_params
 
@@ -216,3 +220,86 @@ def test_a_shape_that_fell_behind_is_named_key_by_key() -> None:
     assert "address: value '' is not accepted" in problems
     assert "colour: not a stripe-python param" in problems
     assert not [p for p in problems if p.startswith("address.")]
+
+
+# -- the same through the client's methods, sync and async ---------------------------------------
+# Values the client checks before sending that the generic samples do not satisfy (ids; list
+# and search expand the paths of their customers): the same shapes with values it takes.
+CLIENT_VALUES: dict[str, dict[str, Any]] = {
+    "list": {
+        "starting_after": "cus_after",
+        "ending_before": "cus_before",
+        "test_clock": "clock_1",
+        "expand": ["data.subscriptions", "data.tax"],
+    },
+    "search": {"page": "page_token", "expand": ["total_count", "data.subscriptions"]},
+}
+
+
+def client_cases() -> Iterator[Any]:
+    for case in cases():
+        operation, params = case.values
+        if operation == "delete":  # no params: test_stripe_params_typing's
+            continue
+        values = CLIENT_VALUES.get(operation, {})
+        params = {name: values.get(name, value) for name, value in params.items()}
+        if "starting_after" in params:  # the client takes one direction, as Stripe does
+            params.pop("ending_before", None)
+        yield pytest.param(operation, params, id=case.id)
+
+
+@pytest.mark.parametrize(("operation", "params"), list(client_cases()))
+def test_the_client_methods_send_the_pairs_stripe_python_sends(
+    drive: Drive, mock_api: respx.MockRouter, operation: str, params: dict[str, Any]
+) -> None:
+    route = mock_operations(mock_api, "stripe")
+    driver = unit_driver(drive, "stripe")
+    given = dict(params)
+    if operation == "create":
+        driver.create(**given)
+    elif operation == "modify":
+        driver.update("cus_0001", **given)
+    elif operation == "retrieve":
+        driver.get("cus_0001", **given)
+    elif operation == "list":
+        driver.first_page(**given)
+    else:
+        driver.search(given.pop("query"), **given)
+    request = only_request(route)
+    expected = stripe_python_pairs(params)
+    if request.method == "POST":  # a form, in the order given, as stripe-python sends it
+        assert form_of(request) == expected
+        assert request.url.query == b""
+    else:  # a query: the order of its params means nothing to Stripe
+        assert sorted(query_of(request)) == sorted(expected)
+
+
+@pytest.mark.parametrize("operation", ["create", "update"])
+def test_metadata_unsets_as_stripe_spells_it(
+    drive: Drive, mock_api: respx.MockRouter, operation: str
+) -> None:
+    # None or "" for one key unsets it; "" or {} for the whole of it clears it (the SDK's
+    # types take all four; stripe-python spells them "" only).
+    route = mock_operations(mock_api, "stripe")
+    driver = unit_driver(drive, "stripe")
+    send = driver.create if operation == "create" else partial(driver.update, "cus_0001")
+    for metadata in ({"tier": None, "team": "core"}, {"tier": ""}, "", {}, None):
+        send(metadata=metadata)
+    forms = [form_of(r) for r, _ in route.calls]
+    assert forms == [
+        [("metadata[tier]", ""), ("metadata[team]", "core")],
+        [("metadata[tier]", "")],
+        [("metadata", "")],
+        [("metadata", "")],
+        [("metadata", "")],
+    ]
+
+
+def test_the_cursor_apis_metadata_holds_strings_only(
+    drive: Drive, mock_api: respx.MockRouter
+) -> None:
+    route = mock_operations(mock_api, "cursor")
+    with pytest.raises(InvalidParameterError) as error:
+        unit_driver(drive, "cursor").update("c_0001", metadata={"tier": None})
+    assert error.value.param == "metadata"
+    assert not route.called

@@ -70,12 +70,17 @@ def _created_params(created: object) -> Params:
 def _form_fields(fields: CustomerFields, shape: type) -> Params:
     # The one Stripe form encoder: None unsets a field (`name=`), and brackets in a metadata
     # key are refused. An empty mapping sends nothing there, but `metadata={}` here means
-    # "clear it", which Stripe spells `metadata=`.
+    # "clear it", as `metadata=""` does, which Stripe spells `metadata=`; a None value unsets
+    # one key, as "" does (`metadata[key]=`). Normalized before the checks, which take str.
+    metadata = fields.get("metadata")
+    if isinstance(metadata, Mapping) and metadata:
+        cleared = {key: "" if value is None else value for key, value in metadata.items()}
+        fields = {**fields, "metadata": cleared}
+    elif "metadata" in fields and (metadata == "" or isinstance(metadata, Mapping)):
+        fields = {**fields, "metadata": None}
     check_fields(fields)
     if "expand" in fields:
         check_expand(fields["expand"])
-    if "metadata" in fields and not fields["metadata"]:
-        fields = {**fields, "metadata": None}
     return encode_params(fields, shape)
 
 
@@ -222,12 +227,16 @@ class StripeDialect(Dialect):
     def query_pairs(self, values: Mapping[str, object], param: str) -> Params:
         if not isinstance(values, Mapping):
             raise InvalidParameterError(f"{param} must be a dict", param=param)
-        return form_pairs(values)
+        try:
+            return form_pairs(values)
+        except InvalidParameterError as exc:  # named after the key: the caller passed `param`
+            raise InvalidParameterError(f"{param}: {exc}", param=param) from None
 
     def add_body(self, spec: RequestSpec, body: Mapping[str, object]) -> RequestSpec:
+        pairs = self.query_pairs(body, "extra_body")
         if spec.form is not None:
-            return replace(spec, form=spec.form + form_pairs(body))
-        return replace(spec, params=spec.params + form_pairs(body))
+            return replace(spec, form=spec.form + pairs)
+        return replace(spec, params=spec.params + pairs)
 
     def build_delete(self, customer_id: str) -> RequestSpec:
         return RequestSpec("DELETE", f"{_COLLECTION}/{id_segment(customer_id)}")

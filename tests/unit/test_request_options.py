@@ -1,0 +1,363 @@
+"""Per-call ``extra_headers``, ``extra_query`` and ``extra_body`` on every method of every
+dialect, sync and async: what reaches the wire, what is refused before anything is sent, and
+that a walk's every page and a call's every retry carry the same extras."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+import httpx
+import pytest
+import respx
+
+from conftest import (
+    COLLECTIONS,
+    OPERATIONS,
+    Drive,
+    Waits,
+    call_operation,
+    form_of,
+    mock_operations,
+    only_request,
+    page_body,
+    query_of,
+    unit_driver,
+    wire_customer,
+)
+from customers_sdk import STRIPE_API_VERSION, InternalServerError, InvalidParameterError
+from customers_sdk.sandbox import Sandbox, SandboxTransport
+
+# Where each operation puts its own params: Stripe POSTs a form, the cursor API JSON.
+BODIES = {("stripe", "create"), ("stripe", "update"), ("cursor", "create"), ("cursor", "update")}
+
+
+operations = pytest.mark.parametrize(("dialect", "operation"), OPERATIONS)
+
+
+# -- extra_headers ------------------------------------------------------------------------------
+@operations
+def test_extra_headers_add_override_case_insensitively_and_drop(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str, operation: str
+) -> None:
+    route = mock_operations(mock_api, dialect)
+    driver = unit_driver(drive, dialect, default_headers={"X-Team": "core", "X-Drop": "1"})
+    extra: dict[str, str | None] = {"x-team": "edge", "X-Trace": "t1", "X-DROP": None}
+    if dialect == "stripe":
+        extra["stripe-version"] = None
+    call_operation(driver, dialect, operation, extra_headers=extra)
+    headers = only_request(route).headers
+    assert headers.get_list("X-Team") == ["edge"]
+    assert headers["X-Trace"] == "t1"
+    assert "X-Drop" not in headers
+    assert "Stripe-Version" not in headers
+    assert headers["Authorization"].startswith("Bearer ")
+
+
+@operations
+def test_bad_extra_headers_are_refused_before_sending(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str, operation: str
+) -> None:
+    route = mock_operations(mock_api, dialect)
+    driver = unit_driver(drive, dialect)
+    for bad in ({"X-Bad": "a\r\nInjected: 1"}, {"Bad Name": "1"}, ["X-A", "1"]):
+        with pytest.raises(InvalidParameterError) as error:
+            call_operation(driver, dialect, operation, extra_headers=bad)
+        assert error.value.param == "extra_headers"
+    assert not route.called
+
+
+# -- extra_query ----------------------------------------------------------------------------------
+@operations
+def test_extra_query_goes_beside_the_calls_own_query(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str, operation: str
+) -> None:
+    route = mock_operations(mock_api, dialect)
+    driver = unit_driver(drive, dialect)
+    if dialect == "stripe":  # Stripe's nesting, as its form
+        extra: dict[str, object] = {"preview": {"tags": ["a", "b"]}, "flag": True}
+        expected = [("preview[tags][0]", "a"), ("preview[tags][1]", "b"), ("flag", "true")]
+    else:  # a JSON API's query: flat scalars
+        extra = {"flag": True, "off": False, "n": 3, "ratio": 0.5, "s": "v w"}
+        expected = [("flag", "true"), ("off", "false"), ("n", "3"), ("ratio", "0.5"), ("s", "v w")]
+    call_operation(driver, dialect, operation, extra_query=extra)
+    request = only_request(route)
+    query = query_of(request)
+    assert query[-len(expected) :] == expected
+    if (dialect, operation) in BODIES:  # the query only: the body is the call's own
+        assert "flag" not in request.content.decode()
+
+
+@pytest.mark.parametrize("dialect", ["offset", "cursor"])
+@pytest.mark.parametrize(
+    "bad", [{"nested": {"a": 1}}, {"many": ["a", "b"]}, {"none": None}, {"": "x"}, ["a"]]
+)
+def test_a_json_apis_extra_query_holds_only_scalars(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str, bad: Any
+) -> None:
+    route = mock_operations(mock_api, dialect)
+    with pytest.raises(InvalidParameterError) as error:
+        unit_driver(drive, dialect).first_page(extra_query=bad)
+    assert error.value.param == "extra_query"
+    assert not route.called
+
+
+@pytest.mark.parametrize("extra", ["extra_query", "extra_body"])
+@pytest.mark.parametrize("bad", [{"x": object()}, {"a[b]": "1"}, {"a": {"": "1"}}, ["a"]])
+def test_stripes_extras_refuse_what_they_cannot_encode_by_their_name(
+    drive: Drive, mock_api: respx.MockRouter, bad: Any, extra: str
+) -> None:
+    route = mock_operations(mock_api, "stripe")
+    driver = unit_driver(drive, "stripe")
+    for operation in ("get", "create"):
+        with pytest.raises(InvalidParameterError, match=extra) as error:
+            call_operation(driver, "stripe", operation, **{extra: bad})
+        assert error.value.param == extra
+    assert not route.called
+
+
+# -- extra_body ---------------------------------------------------------------------------------
+@operations
+def test_extra_body_goes_where_the_dialect_reads_params(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str, operation: str
+) -> None:
+    route = mock_operations(mock_api, dialect)
+    driver = unit_driver(drive, dialect)
+    extra = {"preview": {"tags": ["a"]}, "flag": True}
+    if dialect == "stripe":
+        call_operation(driver, dialect, operation, extra_body=extra)
+        request = only_request(route)
+        # Stripe reads a POST's params from the form, a GET's or a DELETE's from the query.
+        pairs = form_of(request) if (dialect, operation) in BODIES else query_of(request)
+        assert pairs[-2:] == [("preview[tags][0]", "a"), ("flag", "true")]
+        if (dialect, operation) in BODIES:
+            assert ("email", "ada@example.com") in pairs or ("name", "Ada") in pairs
+            assert request.url.query == b""
+    elif (dialect, operation) in BODIES:  # the cursor API's POST and PATCH: merged into JSON
+        call_operation(driver, dialect, operation, extra_body={**extra, "name": "Over"})
+        body = json.loads(only_request(route).content)
+        assert body["preview"] == {"tags": ["a"]}
+        assert body["flag"] is True
+        assert body["name"] == "Over"  # the caller's word wins
+        assert body.get("email", "ada@example.com") == "ada@example.com"
+    else:  # nothing to put it in: refused, pointing at extra_query
+        with pytest.raises(InvalidParameterError, match="extra_query") as error:
+            call_operation(driver, dialect, operation, extra_body=extra)
+        assert error.value.param == "extra_body"
+        assert not route.called
+
+
+@pytest.mark.parametrize("operation", ["create", "update"])
+def test_a_cursor_extra_body_json_cannot_hold_is_refused(
+    drive: Drive, mock_api: respx.MockRouter, operation: str
+) -> None:
+    route = mock_operations(mock_api, "cursor")
+    driver = unit_driver(drive, "cursor")
+    for bad in ({"x": float("nan")}, {"x": object()}, ["x"]):
+        with pytest.raises(InvalidParameterError) as error:
+            call_operation(driver, "cursor", operation, extra_body=bad)
+        assert error.value.param == "extra_body"
+    assert not route.called
+
+
+# -- every page, every attempt ------------------------------------------------------------------
+def stripe_pages(request: httpx.Request) -> httpx.Response:
+    """Three pages of two customers, cut by ``starting_after``."""
+    after = request.url.params.get("starting_after")
+    start = 0 if after is None else int(after.removeprefix("cus_")) + 1
+    items = [wire_customer("stripe", i) for i in range(start, min(start + 2, 6))]
+    return httpx.Response(200, json=page_body("stripe", items, has_more=start + 2 < 6))
+
+
+def test_a_stripe_walk_carries_the_extras_to_every_page(
+    drive: Drive, mock_api: respx.MockRouter
+) -> None:
+    route = mock_api.get(COLLECTIONS["stripe"]).mock(side_effect=stripe_pages)
+    customers = unit_driver(drive, "stripe").list_all(
+        limit=2,
+        extra_headers={"X-Trace": "walk", "Stripe-Version": "2020-08-27"},
+        extra_query={"preview": {"a": "1"}},
+        extra_body={"flag": True},
+    )
+    assert len(customers) == 6
+    assert route.call_count == 3
+    for each in route.calls:
+        assert each.request.headers["X-Trace"] == "walk"
+        assert each.request.headers.get_list("Stripe-Version") == ["2020-08-27"]
+        assert query_of(each.request)[-2:] == [("preview[a]", "1"), ("flag", "true")]
+
+
+def test_a_stripe_search_carries_the_extras_to_every_page(
+    drive: Drive, mock_api: respx.MockRouter
+) -> None:
+    def search_pages(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("page", "0"))
+        body = page_body("stripe", [wire_customer("stripe", page)], has_more=page < 2)
+        return httpx.Response(200, json={**body, "next_page": str(page + 1) if page < 2 else None})
+
+    route = mock_api.get(f"{COLLECTIONS['stripe']}/search").mock(side_effect=search_pages)
+    found = unit_driver(drive, "stripe").search_all(
+        "email~'x'", extra_headers={"X-Trace": "s"}, extra_query={"flag": False}
+    )
+    assert [c.id for c in found] == ["cus_0000", "cus_0001", "cus_0002"]
+    for each in route.calls:
+        assert each.request.headers["X-Trace"] == "s"
+        assert ("flag", "false") in query_of(each.request)
+
+
+def test_a_concurrent_offset_walk_carries_the_extras_to_every_page(
+    drive: Drive, mock_api: respx.MockRouter
+) -> None:
+    total = 23
+
+    def offset_pages(request: httpx.Request) -> httpx.Response:
+        offset = int(request.url.params.get("offset", "0"))
+        limit = int(request.url.params["limit"])
+        items = [wire_customer("offset", i) for i in range(offset, min(offset + limit, total))]
+        body = page_body(
+            "offset",
+            items,
+            has_more=offset + limit < total,
+            offset=offset,
+            limit=limit,
+            total=total,
+        )
+        return httpx.Response(200, json=body)
+
+    route = mock_api.get(COLLECTIONS["offset"]).mock(side_effect=offset_pages)
+    customers = unit_driver(drive, "offset").list_all(
+        limit=5, concurrency=3, extra_headers={"X-Trace": "o"}, extra_query={"tenant": "t1"}
+    )
+    assert [c.id for c in customers] == [str(1000 + i) for i in range(total)]
+    assert route.call_count == 5
+    for each in route.calls:
+        assert each.request.headers["X-Trace"] == "o"
+        assert ("tenant", "t1") in query_of(each.request)
+
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_a_sliced_stripe_walk_carries_the_extras_to_every_page(
+    drive: Drive, concurrency: int
+) -> None:
+    sandbox = Sandbox(customers=150, seed=3)
+    http = drive.http_client(transport=SandboxTransport(sandbox))
+    driver = drive.stripe(api_key="sk_test_sandbox", base_url="http://sandbox", http_client=http)
+    customers = driver.list_all(
+        limit=10,
+        concurrency=concurrency,
+        extra_headers={"X-Trace": "sliced"},
+        # Query params the sandbox knows, so it answers: expand, as Stripe reads it.
+        extra_query={"expand": ["data.subscriptions"]},
+    )
+    assert len({c.id for c in customers}) == 150
+    assert all(c.subscriptions is not None for c in customers)
+    log = sandbox.request_log
+    assert len(log) >= 15
+    sliced = [logged for logged in log if "created" in logged.query]
+    assert bool(sliced) == (concurrency > 1)  # the concurrent walk was cut into slices
+    for logged in log:
+        assert logged.headers["x-trace"] == "sliced"
+        assert logged.headers["stripe-version"] == STRIPE_API_VERSION
+        assert ("expand[0]", "data.subscriptions") in parse_qsl(logged.query)
+
+
+@pytest.mark.parametrize(("dialect", "operation"), [op for op in OPERATIONS if op[1] != "list"])
+def test_every_retry_sends_the_very_same_request(
+    drive: Drive, mock_api: respx.MockRouter, waits: Waits, dialect: str, operation: str
+) -> None:
+    answer = (
+        page_body(dialect, [wire_customer(dialect, 1)], has_more=False)
+        if operation == "search"
+        else wire_customer(dialect, 1, deleted=True)
+    )
+    flaky = mock_api.route(url__startswith=COLLECTIONS[dialect]).mock(
+        side_effect=[httpx.Response(500), httpx.Response(503), httpx.Response(200, json=answer)]
+    )
+    options: dict[str, Any] = {
+        "extra_headers": {"X-Trace": "r"},
+        "extra_query": {"q": "1"},
+        "max_retries": 2,
+    }
+    if (dialect, operation) in BODIES or dialect == "stripe":
+        options["extra_body"] = {"flag": True}
+    call_operation(unit_driver(drive, dialect), dialect, operation, **options)
+    attempts = [each.request for each in flaky.calls]
+    assert len(attempts) == 3
+    first = attempts[0]
+    assert first.headers["X-Trace"] == "r"
+    for attempt in attempts[1:]:
+        assert attempt.url == first.url
+        assert attempt.content == first.content
+        assert attempt.headers.get("Idempotency-Key") == first.headers.get("Idempotency-Key")
+        assert dict(attempt.headers) == dict(first.headers)
+    is_write = operation in ("create", "update", "delete")
+    assert ("Idempotency-Key" in first.headers) == is_write
+    assert len(waits.seconds) == 2
+
+
+def test_the_list_retries_send_the_very_same_page_request(
+    drive: Drive, mock_api: respx.MockRouter, waits: Waits
+) -> None:
+    flaky = mock_api.get(COLLECTIONS["cursor"]).mock(
+        side_effect=[
+            httpx.Response(502),
+            httpx.Response(200, json=page_body("cursor", [], has_more=False)),
+        ]
+    )
+    unit_driver(drive, "cursor", max_retries=1).first_page(
+        extra_headers={"X-Trace": "l"}, extra_query={"q": True}
+    )
+    first, second = (each.request for each in flaky.calls)
+    assert (second.url, dict(second.headers)) == (first.url, dict(first.headers))
+    assert ("q", "true") in query_of(first)
+    assert waits.seconds
+
+
+WRITES = [(d, o) for d, o in OPERATIONS if o in ("create", "update", "delete")]
+
+
+@pytest.mark.parametrize(("dialect", "operation"), WRITES)
+def test_an_idempotency_key_in_extra_headers_is_the_calls_key(
+    drive: Drive, mock_api: respx.MockRouter, waits: Waits, dialect: str, operation: str
+) -> None:
+    answer = wire_customer(dialect, 1, deleted=True)
+    flaky = mock_api.route(url__startswith=COLLECTIONS[dialect]).mock(
+        side_effect=[httpx.Response(500), httpx.Response(200, json=answer)]
+    )
+    driver = unit_driver(drive, dialect, max_retries=2)
+    call_operation(driver, dialect, operation, extra_headers={"idempotency-key": "mine-1"})
+    keys = [each.request.headers.get_list("Idempotency-Key") for each in flaky.calls]
+    assert keys == [["mine-1"], ["mine-1"]]
+
+
+@pytest.mark.parametrize(("dialect", "operation"), WRITES)
+def test_a_write_whose_key_extra_headers_drop_is_not_retried_once_it_may_have_applied(
+    drive: Drive, mock_api: respx.MockRouter, waits: Waits, dialect: str, operation: str
+) -> None:
+    # As with idempotency_key=None: sent again without a key, a write could apply twice.
+    flaky = mock_api.route(url__startswith=COLLECTIONS[dialect]).mock(
+        side_effect=[httpx.Response(500), httpx.Response(200, json=wire_customer(dialect, 1))]
+    )
+    driver = unit_driver(drive, dialect, max_retries=2)
+    with pytest.raises(InternalServerError):
+        call_operation(driver, dialect, operation, extra_headers={"Idempotency-Key": None})
+    assert flaky.call_count == 1
+    assert "Idempotency-Key" not in flaky.calls.last.request.headers
+
+
+@operations
+def test_per_call_timeout_and_max_retries_are_the_calls_own(
+    drive: Drive, mock_api: respx.MockRouter, waits: Waits, dialect: str, operation: str
+) -> None:
+    route = mock_operations(mock_api, dialect, failures=2)
+    driver = unit_driver(drive, dialect, timeout=60)  # and max_retries=0
+    call_operation(driver, dialect, operation, timeout=3, max_retries=2, deadline=600)
+    assert route.call_count == 3
+    assert {each.request.extensions["timeout"]["read"] for each in route.calls} == {3}
+    assert len(waits.seconds) == 2
+    mock_operations(mock_api, dialect, failures=1)  # respx updates the same route
+    with pytest.raises(InternalServerError):  # the client's own options again: no retry
+        call_operation(driver, dialect, operation)
+    assert route.call_count == 4
+    assert route.calls.last.request.extensions["timeout"]["read"] == 60
