@@ -65,7 +65,6 @@ SHARED_ARGS = {
 
 CALL_RAISES = {
     "InvalidParameterError": "An argument is wrong; nothing was sent.",
-    "UnsupportedOperationError": "The client's dialect has no such operation.",
     "APIError": "The server answered with an error status (a subclass per status, such as "
     ":class:`NotFoundError`).",
     "APIConnectionError": "No usable response after the retries (:class:`APITimeoutError` for "
