@@ -201,8 +201,8 @@ class _CustomerWriteParams(TypedDict, total=False):
     """The customer's default invoice settings."""
     # A value of None (or "") unsets that key; None or "" for the whole mapping unsets them all.
     metadata: Mapping[str, str | None] | Literal[""] | None
-    """Your key-value pairs; a ``None`` (or ``""``) value unsets that key, ``None`` (or ``""``)
-    for the whole mapping unsets them all."""
+    """Your key-value pairs (Stripe keeps the keys not given); ``""`` as a value unsets that
+    key, ``None`` or ``""`` for the whole mapping unsets them all."""
     name: str | None
     """The customer's full name or business name."""
     next_invoice_sequence: int
