@@ -246,7 +246,7 @@ class CustomerUpdateParams(_CustomerWriteParams, total=False):
     """``POST /v1/customers/{id}``; ``None`` or ``""`` unsets a field.
 
     Example:
-        >>> params: CustomerUpdateParams = {"description": None, "metadata": {"tier": None}}
+        >>> params: CustomerUpdateParams = {"description": None, "metadata": {"tier": ""}}
     """
 
     default_source: str
