@@ -1,7 +1,8 @@
 """Async: await the first page, ``async for`` over every customer, run calls concurrently.
 
-``AsyncCustomersClient`` has the same factories and operations as ``CustomersClient``; its
-``list()`` is awaited for the first page or iterated directly with ``async for``.
+``AsyncCustomersClient`` has the same factories as ``CustomersClient``; they return the async
+dialect classes (``AsyncStripeCustomersClient``...), with the operations of their sync twins,
+awaited. ``list()`` is awaited for the first page or iterated directly with ``async for``.
 
 Run it: ``python examples/async_walk.py``
 """

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from customers_sdk import CustomersClient, InvalidParameterError, where
+from customers_sdk import (
+    CursorCustomersClient,
+    CustomersClient,
+    InvalidParameterError,
+    StripeCustomersClient,
+    where,
+)
 from customers_sdk.sandbox import DEFAULT_API_KEY, Sandbox, serve
 
 
@@ -25,7 +31,7 @@ def main() -> None:
             stripe_filters(stripe)
 
 
-def cursor_filters(client: CustomersClient) -> None:
+def cursor_filters(client: CursorCustomersClient) -> None:
     # Conditions combine with & (and) and | (or); metadata.<key> reaches into metadata.
     gold = where("metadata.tier").eq("gold")
     gold_at_acme = gold & where("email").contains("@acme.io")
@@ -45,7 +51,7 @@ def cursor_filters(client: CustomersClient) -> None:
         print(f"cursor: rejected before sending: {exc}")
 
 
-def stripe_filters(client: CustomersClient) -> None:
+def stripe_filters(client: StripeCustomersClient) -> None:
     since = datetime(2024, 1, 1, tzinfo=timezone.utc)
     recent = list(client.list(limit=100, created={"gte": since}))
     print(f"stripe: {len(recent)} created since {since:%Y-%m-%d}")

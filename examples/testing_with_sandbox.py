@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import httpx
 
-from customers_sdk import CustomersClient, NotFoundError, RateLimitError
+from customers_sdk import CustomersClient, NotFoundError, RateLimitError, StripeCustomersClient
 from customers_sdk.sandbox import DEFAULT_API_KEY, FaultConfig, Sandbox, SandboxTransport, serve
 
 
@@ -23,7 +23,7 @@ def gold_emails(client: CustomersClient) -> list[str]:
     )
 
 
-def email_of(client: CustomersClient, customer_id: str) -> str | None:
+def email_of(client: StripeCustomersClient, customer_id: str) -> str | None:
     """A customer's email, or None when there is no such customer."""
     try:
         return client.get(customer_id).email
@@ -32,7 +32,7 @@ def email_of(client: CustomersClient, customer_id: str) -> str | None:
 
 
 # -- the tests --------------------------------------------------------------------------------
-def sandbox_client(sandbox: Sandbox) -> CustomersClient:
+def sandbox_client(sandbox: Sandbox) -> StripeCustomersClient:
     """A Stripe-dialect client answered by ``sandbox`` in this process: no socket, no key."""
     http = httpx.Client(transport=SandboxTransport(sandbox))
     return CustomersClient.stripe(

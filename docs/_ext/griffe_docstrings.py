@@ -21,7 +21,7 @@ from typing import Any
 import griffe
 
 PUBLIC_MODULES = ("customers_sdk", "customers_sdk.sandbox", "customers_sdk.nodes")
-_ROLE = re.compile(r":(?:class|meth|func|attr|data|mod|exc|obj):`~?\.?([\w.]+)`")
+_ROLE = re.compile(r":(class|meth|func|attr|data|mod|exc|obj):`~?\.?([\w.]+)`")
 _DOCTEST_FLAG = re.compile(r"\s*#\s*doctest:[^#]*$")
 _PROMPT = re.compile(r"^(\s*)>>>")
 
@@ -89,8 +89,11 @@ def resolve_roles(text: str, obj: griffe.Object, documented: set[str]) -> str:
     """Turn Sphinx roles into Markdown: a cross-reference when the target is documented."""
 
     def replace(match: re.Match[str]) -> str:
-        target = match.group(1)
-        label = target.rsplit(".", 1)[-1]
+        role, target = match.groups()
+        # A method or attribute keeps its class in the label: `StripeCustomersClient.list`,
+        # not a bare `list` beside two other `list`s.
+        parts = 2 if role in ("meth", "attr") else 1
+        label = ".".join(target.split(".")[-parts:])
         candidates = [target] if target.startswith("customers_sdk.") else []
         candidates += [f"{scope}.{target}" for scope in _scopes(obj)]
         for identifier in candidates:

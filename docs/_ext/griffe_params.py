@@ -12,8 +12,12 @@ apart. So a docstring in the source documents only what is its own, and for the 
 - adds the errors in :data:`CALL_RAISES` to the ``Raises:`` section of every method that makes
   a request (it takes ``deadline``), after those the docstring names, and those in
   :data:`FACTORY_RAISES` to every client factory's (it takes ``api_key``);
-- gives a method of ``AsyncCustomersClient`` the ``Args:`` and ``Raises:`` sections of the
-  ``CustomersClient`` method of the same name when its own docstring has none.
+- gives a method of an async client (``Async<X>CustomersClient``) the ``Args:`` and ``Raises:``
+  sections of its sync twin's (``<X>CustomersClient``) method of the same name when its own
+  docstring has none;
+- lists the keys of the typed dict of a ``**params: Unpack[SomeParams]`` parameter under
+  ``Other parameters:`` (each with its type and its docstring, if it has one), so the reference
+  says what the method takes rather than only the typed dict's name.
 """
 
 from __future__ import annotations
@@ -43,12 +47,24 @@ SHARED_ARGS = {
     "idempotency_key": "Sent as ``Idempotency-Key`` and reused by every retry, so the write "
     "happens once; default: a new key per call; ``None``: no key (then a write is retried "
     "only when it surely never reached the server).",
+    "concurrency": "Pages fetched at a time while walking; the customers still come in order "
+    "(see the pagination guide).",
+    "extra_headers": "Headers for this call only, over the client's; a ``None`` value drops a "
+    "header the client would send.",
+    "extra_query": "Query params for this call only, beside the ones the call builds: for a "
+    "param the SDK does not know yet. Encoded as the dialect encodes its own.",
+    "extra_body": "Body params for this call only, beside the ones the call builds (Stripe's "
+    "GET and DELETE: in the query, where Stripe reads them). Encoded as the dialect encodes "
+    "its own.",
+    "stripe_account": "Sent as ``Stripe-Account`` for this call: the connected account to act "
+    "for; ``None``: none, whatever the client's.",
+    "stripe_version": "Sent as ``Stripe-Version`` for this call; ``None``: none (the account's "
+    "default version); default: the client's (:data:`STRIPE_API_VERSION` unless changed).",
 }
 """Descriptions of the parameters several public functions share."""
 
 CALL_RAISES = {
     "InvalidParameterError": "An argument is wrong; nothing was sent.",
-    "UnsupportedOperationError": "The client's dialect has no such operation.",
     "APIError": "The server answered with an error status (a subclass per status, such as "
     ":class:`NotFoundError`).",
     "APIConnectionError": "No usable response after the retries (:class:`APITimeoutError` for "
@@ -65,10 +81,8 @@ FACTORY_RAISES = {
 
 _SECTION = re.compile(r"^(\w[\w ]*):\s*$")
 _ITEM = re.compile(r"^    (\w+)(?: \(.*\))?:")
-_TWINS = (
-    "customers_sdk._async_client.AsyncCustomersClient",
-    "customers_sdk._client.CustomersClient",
-)
+_ASYNC_PREFIX = "Async"
+_UNPACK = re.compile(r"^(?:typing_extensions\.|typing\.)?Unpack\[(.+)\]$")
 
 
 def split_sections(text: str) -> list[tuple[str, list[str]]]:
@@ -117,6 +131,45 @@ def _add_items(body: list[str], items: dict[str, str]) -> None:
     body.extend(f"    {name}: {text}" for name, text in items.items() if name not in documented)
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def typed_dict_keys(function: griffe.Function) -> dict[str, str]:
+    """``{key: "(type): description"}`` of the typed dict a ``**params: Unpack[...]`` takes,
+    its bases' keys included; empty when the function has no such parameter."""
+    for parameter in function.parameters:
+        if parameter.kind is not griffe.ParameterKind.var_keyword:
+            continue
+        match = _UNPACK.match(str(parameter.annotation or ""))
+        annotation = parameter.annotation
+        if match is None or not isinstance(annotation, griffe.ExprSubscript):
+            continue
+        target = _resolve(annotation.slice)
+        if not isinstance(target, griffe.Class):
+            continue
+        keys: dict[str, str] = {}
+        for cls in [target, *target.mro()]:
+            for name, member in cls.members.items():
+                if name in keys or not isinstance(member, griffe.Attribute):
+                    continue
+                kind = _one_line(str(member.annotation)) if member.annotation else "Any"
+                doc = _one_line(member.docstring.value) if member.docstring else ""
+                keys[name] = f"({kind}): {doc or f'See :class:`{target.name}`.'}"
+        return dict(sorted(keys.items()))
+    return {}
+
+
+def _resolve(expr: object) -> object:
+    """The object a name in an annotation stands for, or ``None``."""
+    if isinstance(expr, griffe.ExprName):
+        try:
+            return expr.resolved
+        except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+            return None
+    return None
+
+
 def complete(
     function: griffe.Function, twin: griffe.Function | None, like: griffe.Docstring
 ) -> None:
@@ -129,6 +182,10 @@ def complete(
         for title, body in split_sections(twin.docstring.value):
             if title in ("Args", "Raises") and title not in own:
                 _section(sections, title).extend(body)
+    keys = typed_dict_keys(function)
+    if keys and "Other parameters" not in own:
+        body = _section(sections, "Other parameters")
+        body.extend(f"    {name} {text}" for name, text in keys.items())
     names = [p.name for p in function.parameters if p.name not in ("self", "cls")]
     shared = {name: SHARED_ARGS[name] for name in names if name in SHARED_ARGS}
     if shared:
@@ -167,10 +224,23 @@ class SharedParameters(griffe.Extension):
     def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
         if pkg.path != "customers_sdk" or pkg.docstring is None:
             return
-        async_path, sync_path = _TWINS
         for function in _functions(pkg):
-            twin = None
-            if function.parent is not None and function.parent.path == async_path:
-                candidate = pkg.modules_collection[sync_path].members.get(function.name)
-                twin = candidate if isinstance(candidate, griffe.Function) else None
-            complete(function, twin, pkg.docstring)
+            complete(function, _sync_twin(pkg, function), pkg.docstring)
+
+
+def _sync_twin(pkg: griffe.Module, function: griffe.Function) -> griffe.Function | None:
+    """The sync client's method of the same name, for a method of ``Async<X>CustomersClient``
+    (found under the name the package exports the sync class as, ``<X>CustomersClient``)."""
+    parent = function.parent
+    if not isinstance(parent, griffe.Class) or not parent.name.startswith(_ASYNC_PREFIX):
+        return None
+    exported = pkg.members.get(parent.name[len(_ASYNC_PREFIX) :])
+    if exported is None:
+        return None
+    sync_class = exported.final_target if exported.is_alias else exported
+    if not isinstance(sync_class, griffe.Class):
+        return None
+    candidate = sync_class.all_members.get(function.name)
+    if candidate is not None and candidate.is_alias:
+        candidate = candidate.final_target
+    return candidate if isinstance(candidate, griffe.Function) else None

@@ -236,7 +236,7 @@ class AsyncStripeCustomersClient(StripeOptions, AsyncCustomersClient, dialect="s
         Args:
             customer_id: The customer to change.
             **params: Every param of Stripe's update (:class:`CustomerUpdateParams`);
-                ``metadata={"key": None}`` unsets one key.
+                ``metadata={"key": None}`` (or ``""``) unsets one key.
 
         Returns:
             The customer as it is now.

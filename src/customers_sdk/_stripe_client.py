@@ -324,7 +324,7 @@ class StripeCustomersClient(StripeOptions, CustomersClient, dialect="stripe"):
         Args:
             customer_id: The customer to change.
             **params: Every param of Stripe's update (:class:`CustomerUpdateParams`);
-                ``metadata={"key": None}`` unsets one key.
+                ``metadata={"key": None}`` (or ``""``) unsets one key.
 
         Returns:
             The customer as it is now.

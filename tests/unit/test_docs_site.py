@@ -4,7 +4,8 @@
 - every object the API reference renders has a description;
 - no line of a reference signature is longer than :data:`MAX_SIGNATURE_LINE`;
 - no page speaks the project's internal language (:data:`INTERNAL_WORDS`);
-- the home page starts with an install line.
+- the home page starts with an install line;
+- the samples of "Coming from stripe-python" run against the sandbox, as written.
 
 Layout (clipping, overlaps at phone width) is checked by eye: ``python
 docs/_ext/screenshots.py`` takes screenshots with headless Chromium (see
@@ -206,13 +207,11 @@ def test_the_home_page_starts_with_an_install_line(site: Path) -> None:
     assert 0 <= install.start() < first_sample
 
 
-def test_the_home_page_s_first_sample_runs_with_no_key() -> None:
-    markdown = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
-    sample = re.search(r"```python\n(.*?)```", markdown, re.DOTALL)
-    assert sample is not None
+def _run_with_no_key(code: str) -> list[str]:
+    """The lines ``code`` prints, run as a script with no API key in its environment."""
     env = {k: v for k, v in os.environ.items() if k not in ("STRIPE_API_KEY", "CUSTOMERS_API_KEY")}
     result = subprocess.run(
-        [sys.executable, "-W", "error", "-c", sample.group(1)],
+        [sys.executable, "-W", "error", "-c", code],
         capture_output=True,
         text=True,
         timeout=60,
@@ -220,6 +219,25 @@ def test_the_home_page_s_first_sample_runs_with_no_key() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
+    return result.stdout.splitlines()
+
+
+def test_the_home_page_s_first_sample_runs_with_no_key() -> None:
+    markdown = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    sample = re.search(r"```python\n(.*?)```", markdown, re.DOTALL)
+    assert sample is not None
+    lines = _run_with_no_key(sample.group(1))
     assert len(lines) == 42
     assert all(line.startswith("cus_") for line in lines)
+
+
+def test_the_stripe_python_page_s_samples_run_against_the_sandbox() -> None:
+    """Its ``customers-sdk`` samples, in page order, as one script (the first builds the
+    sandbox client); those titled ``customers-sdk (against Stripe)`` need Stripe itself."""
+    markdown = (ROOT / "docs" / "guides" / "coming-from-stripe-python.md").read_text("utf-8")
+    samples = re.findall(r'```python title="customers-sdk"\n(.*?)```', markdown, re.DOTALL)
+    assert len(samples) >= 12
+    lines = _run_with_no_key("\n".join(samples))
+    assert "None None {'tier': 'gold'}" in lines  # unset with "" and None, one metadata key
+    assert lines.count("True") == 2  # deleted; one customer for one idempotency key
+    assert "404 resource_missing id" in " ".join(lines)

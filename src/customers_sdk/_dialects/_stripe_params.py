@@ -63,6 +63,8 @@ TaxIdType = Literal[
     "ua_vat", "ug_tin", "us_ein", "uy_ruc", "uz_tin", "uz_vat", "ve_rif", "vn_tin", "za_vat",
     "zm_tin", "zw_tin",
 ]  # fmt: skip
+"""The kinds of tax id Stripe knows (``TaxIdDataParams.type``), e.g. ``"eu_vat"``, ``"gb_vat"``,
+``"us_ein"``."""
 Epoch = int | datetime
 """Epoch seconds, or an aware datetime (sent as epoch seconds)."""
 
@@ -71,93 +73,153 @@ class AddressParams(TypedDict, total=False):
     """A postal address (the customer's, or the shipping one)."""
 
     city: str | None
+    """City, district, suburb, town or village."""
     country: str | None
+    """Two-letter country code (ISO 3166-1 alpha-2)."""
     line1: str | None
+    """Address line 1: street, PO box or company name."""
     line2: str | None
+    """Address line 2: apartment, suite, unit or building."""
     postal_code: str | None
+    """ZIP or postal code."""
     state: str | None
+    """State, county, province or region."""
 
 
 class ShippingParams(TypedDict, total=False):
     """Where to ship: Stripe requires the address and the recipient's name."""
 
     address: Required[AddressParams]
+    """The shipping address."""
     name: Required[str]
+    """The recipient's name."""
     phone: str | None
+    """The recipient's phone number."""
 
 
 class InvoiceCustomFieldParams(TypedDict):
     """One custom field printed on invoices (Stripe takes up to four)."""
 
     name: str
+    """The field's name (up to 40 characters)."""
     value: str
+    """The field's value (up to 140 characters)."""
 
 
 class InvoiceRenderingOptionsParams(TypedDict, total=False):
+    """How the customer's invoices are rendered."""
+
     amount_tax_display: AmountTaxDisplay | Literal[""] | None
+    """How amounts are shown with respect to tax: ``"exclude_tax"`` or
+    ``"include_inclusive_tax"``; ``""`` or ``None`` unsets it."""
     template: str | None
+    """The id of the invoice rendering template to use."""
 
 
 class InvoiceSettingsParams(TypedDict, total=False):
+    """The customer's default invoice settings."""
+
     custom_fields: list[InvoiceCustomFieldParams] | Literal[""] | None
+    """Up to four fields printed on invoices; ``""`` or ``None`` removes them."""
     default_payment_method: str | None
+    """The payment method invoices and subscriptions charge by default."""
     footer: str | None
+    """The default footer of the customer's invoices."""
     rendering_options: InvoiceRenderingOptionsParams | Literal[""] | None
+    """How invoices are rendered; ``""`` or ``None`` unsets them."""
 
 
 class TaxParams(TypedDict, total=False):
+    """What Stripe needs to compute the customer's tax."""
+
     ip_address: str | None
+    """An IPv4 or IPv6 address to infer the customer's location from."""
     validate_location: ValidateLocation
+    """When to check the customer's tax location: ``"deferred"``, ``"immediately"`` or (on
+    update) ``"auto"``."""
 
 
 class TaxIdDataParams(TypedDict):
     """A tax id to attach when the customer is created."""
 
     type: TaxIdType
+    """The kind of tax id, e.g. ``"eu_vat"`` (:data:`TaxIdType`)."""
     value: str
+    """The tax id itself, e.g. ``"DE123456789"``."""
 
 
 class CashBalanceSettingsParams(TypedDict, total=False):
+    """How a cash balance is reconciled."""
+
     reconciliation_mode: ReconciliationMode
+    """How funds are applied: ``"automatic"``, ``"manual"`` or ``"merchant_default"``."""
 
 
 class CashBalanceParams(TypedDict, total=False):
+    """Settings of the customer's cash balance."""
+
     settings: CashBalanceSettingsParams
+    """How the cash balance is reconciled."""
 
 
 class CreatedRangeParams(TypedDict, total=False):
     """Bounds on ``created``: any of ``gt``, ``gte``, ``lt``, ``lte``."""
 
     gt: Epoch
+    """Created after this instant (epoch seconds or an aware datetime)."""
     gte: Epoch
+    """Created at or after this instant."""
     lt: Epoch
+    """Created before this instant."""
     lte: Epoch
+    """Created at or before this instant."""
 
 
 class _CustomerWriteParams(TypedDict, total=False):
     """What create and update both take."""
 
     address: AddressParams | Literal[""] | None
+    """The customer's address; ``""`` or ``None`` unsets it."""
     balance: int
+    """The customer's balance in the currency's smallest unit (cents), applied to their next
+    invoices; negative: a credit."""
     business_name: str | None
+    """The customer's business name."""
     cash_balance: CashBalanceParams
+    """Settings of the customer's cash balance."""
     description: str | None
+    """Free text, shown with the customer in the Dashboard."""
     email: str | None
+    """The customer's email address."""
     expand: list[str]
+    """Fields of the response to expand, e.g. ``["subscriptions", "tax"]``."""
     individual_name: str | None
+    """The customer's full name, for an individual."""
     invoice_prefix: str
+    """The prefix of the customer's invoice numbers: 3 to 12 uppercase letters or digits."""
     invoice_settings: InvoiceSettingsParams
-    # A value of None (or "") unsets that key; None or "" for the whole mapping unsets them all.
+    """The customer's default invoice settings."""
     metadata: Mapping[str, str | None] | Literal[""] | None
+    """Your key-value pairs (Stripe keeps the keys not given); ``None`` or ``""`` as a value
+    unsets that key, ``None`` or ``""`` for the whole mapping unsets them all."""
     name: str | None
+    """The customer's full name or business name."""
     next_invoice_sequence: int
+    """The number of the customer's next invoice."""
     phone: str | None
+    """The customer's phone number."""
     preferred_locales: list[str]
+    """The customer's preferred languages, most preferred first, e.g. ``["fr-CA", "en"]``."""
     shipping: ShippingParams | Literal[""] | None
+    """Where to ship to the customer; ``""`` or ``None`` unsets it."""
     source: str
+    """A token or source id to attach as the default payment source (legacy sources)."""
     tax: TaxParams
+    """Tax details: the IP address to locate the customer by, when to check the location."""
     tax_exempt: TaxExempt | Literal[""] | None
+    """``"none"``, ``"exempt"`` or ``"reverse"``; ``""`` or ``None`` unsets it."""
     validate: bool
+    """Whether to check that ``source`` can be charged (legacy sources)."""
 
 
 class CustomerCreateParams(_CustomerWriteParams, total=False):
@@ -172,18 +234,22 @@ class CustomerCreateParams(_CustomerWriteParams, total=False):
     """
 
     payment_method: str
+    """The id of a payment method to attach to the customer."""
     tax_id_data: list[TaxIdDataParams]
+    """Tax ids to attach to the new customer."""
     test_clock: str
+    """The id of a test clock to attach the customer to."""
 
 
 class CustomerUpdateParams(_CustomerWriteParams, total=False):
     """``POST /v1/customers/{id}``; ``None`` or ``""`` unsets a field.
 
     Example:
-        >>> params: CustomerUpdateParams = {"description": None, "metadata": {"tier": None}}
+        >>> params: CustomerUpdateParams = {"description": None, "metadata": {"tier": ""}}
     """
 
     default_source: str
+    """The id of the customer's source to make the default (legacy sources)."""
 
 
 class CustomerRetrieveParams(TypedDict, total=False):
@@ -194,6 +260,7 @@ class CustomerRetrieveParams(TypedDict, total=False):
     """
 
     expand: list[str]
+    """Fields to expand, e.g. ``["subscriptions", "tax"]``."""
 
 
 class CustomerListParams(TypedDict, total=False):
@@ -204,12 +271,20 @@ class CustomerListParams(TypedDict, total=False):
     """
 
     created: CreatedRangeParams | Epoch
+    """Only customers created then: an instant (epoch seconds or an aware datetime) or bounds
+    (:class:`CreatedRangeParams`)."""
     email: str
+    """Only customers with exactly this email (case-sensitive)."""
     ending_before: str
+    """A customer id: the page before it; the walk goes backward."""
     expand: list[str]
+    """Paths to expand in every page, under ``data.``, e.g. ``["data.subscriptions"]``."""
     limit: int
+    """Customers per page, 1 to 100; default: 10."""
     starting_after: str
+    """A customer id: the page after it."""
     test_clock: str
+    """Only the customers of this test clock."""
 
 
 class CustomerSearchParams(TypedDict, total=False):
@@ -220,9 +295,13 @@ class CustomerSearchParams(TypedDict, total=False):
     """
 
     query: Required[str]
+    """The query, in Stripe's search syntax, e.g. ``email~'example.com'``."""
     expand: list[str]
+    """``"total_count"`` and paths under ``data.``, e.g. ``"data.subscriptions"``."""
     limit: int
+    """Results per page, 1 to 100; default: 10."""
     page: str
+    """A previous page's ``next_page_token``: the search resumes there."""
 
 
 class CustomerDeleteParams(TypedDict, total=False):
