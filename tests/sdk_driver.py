@@ -151,6 +151,14 @@ class DrivenPage:
         assert self._loop is not None
         return self._loop.walk(page.__aiter__)
 
+    def auto_paging_iter(self) -> Iterator[Customer]:
+        """stripe-python's name for the walk: ``page.auto_paging_iter()`` on either page."""
+        page = self.page
+        if isinstance(page, Page):
+            return page.auto_paging_iter()
+        assert self._loop is not None
+        return self._loop.walk(page.auto_paging_iter)
+
 
 class Driver:
     """One client, sync or async, behind the same blocking methods.

@@ -53,7 +53,8 @@ from ._errors import (
 from ._factories import STRIPE_API_VERSION
 from ._filters import Condition, FieldRef, Filter, FilterGroup, FilterLike, FilterOp, where
 from ._offset_client import AsyncOffsetCustomersClient, OffsetCustomersClient
-from ._pagination import AsyncPage, AsyncPageRequest, Page
+from ._page_request import AsyncPageRequest
+from ._pagination import AsyncPage, Page
 from ._redact import RedactedCause
 from ._retry import RetryPolicy
 from ._stripe_async_client import AsyncStripeCustomersClient

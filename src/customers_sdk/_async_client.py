@@ -13,7 +13,8 @@ from . import _retry
 from ._base_client import BaseClient
 from ._call import Call
 from ._own_http import new_http_client
-from ._pagination import AsyncPage, AsyncPageRequest, Exchange
+from ._page_request import AsyncPageRequest
+from ._pagination import AsyncPage, Exchange
 from ._request import Query, RequestSpec
 from ._types import (
     NOT_GIVEN,

@@ -11,7 +11,7 @@ from ._types import NOT_GIVEN, NotGiven, RequestOptions, Timeout
 
 if TYPE_CHECKING:
     from ._dialect_models import CursorCustomer
-    from ._pagination import AsyncPageRequest
+    from ._page_request import AsyncPageRequest
 
 __all__ = ["AsyncCursorCustomersClient"]
 

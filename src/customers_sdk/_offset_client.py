@@ -11,7 +11,8 @@ from ._types import NOT_GIVEN, NotGiven, RequestOptions, Timeout
 
 if TYPE_CHECKING:
     from ._dialect_models import OffsetCustomer
-    from ._pagination import AsyncPageRequest, Page
+    from ._page_request import AsyncPageRequest
+    from ._pagination import Page
 
 __all__ = ["AsyncOffsetCustomersClient", "OffsetCustomersClient"]
 

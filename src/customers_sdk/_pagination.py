@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from ._models import Pagination
 
-__all__ = ["AsyncPage", "AsyncPageRequest", "Exchange", "Page"]
+__all__ = ["AsyncPage", "Exchange", "Page", "walk_items"]
 
 ItemT = TypeVar("ItemT", covariant=True)  # a Page[StripeCustomer] is a Page[Customer]
 SentT = TypeVar("SentT")
@@ -281,6 +281,19 @@ class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
         for page in self.iter_pages():
             yield from page._in_walk_order()
 
+    def auto_paging_iter(self) -> Iterator[ItemT]:
+        """Every result from this page on: what iterating the page does, under stripe-python's
+        name, so ``for c in page.auto_paging_iter()`` ports as is.
+
+        Returns:
+            An iterator over this page's results, then every later page's.
+
+        Example:
+            >>> for customer in client.list(limit=100).auto_paging_iter():  # doctest: +SKIP
+            ...     print(customer.id)
+        """
+        return iter(self)
+
 
 class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
     """One page of results of an async client; ``async for`` walks all results across pages.
@@ -362,34 +375,27 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
             page = await ahead
 
     def __aiter__(self) -> AsyncGenerator[ItemT, None]:
-        return _walk_items(self)
+        return walk_items(self)
+
+    def auto_paging_iter(self) -> AsyncGenerator[ItemT, None]:
+        """Every result from this page on (``async for``): stripe-python's name for it.
+
+        Returns:
+            An async iterator over this page's results, then every later page's.
+
+        Example:
+            >>> page = await client.list(limit=100)  # doctest: +SKIP
+            >>> async for customer in page.auto_paging_iter():  # doctest: +SKIP
+            ...     print(customer.id)
+        """
+        return walk_items(self)
 
 
-class AsyncPageRequest(Generic[ItemT]):
-    """What ``AsyncCustomersClient.list()`` returns: await it for the first page, or
-    ``async for`` over it directly to walk every result.
-
-    Example:
-        >>> page = await client.list(limit=50)  # doctest: +SKIP
-        >>> async for customer in client.list(limit=50):  # no await needed  # doctest: +SKIP
-        ...     print(customer.id)
-    """
-
-    def __init__(self, first: Callable[[], Awaitable[AsyncPage[ItemT]]]) -> None:
-        self._first = first
-
-    def __await__(self) -> Generator[Any, None, AsyncPage[ItemT]]:
-        return self._first().__await__()
-
-    def __aiter__(self) -> AsyncGenerator[ItemT, None]:
-        return _walk_items(self._first)
-
-
-async def _walk_items(
+async def walk_items(
     first: AsyncPage[ItemT] | Callable[[], Awaitable[AsyncPage[ItemT]]],
 ) -> AsyncGenerator[ItemT, None]:
-    # One generator from the first page to the last item: each item passes through a single
-    # async generator frame, not one per layer.
+    """Every item from the first page to the last, through a single async generator frame
+    (not one per layer)."""
     page = first if isinstance(first, AsyncPage) else await first()
     async with contextlib.aclosing(page.iter_pages()) as pages:
         async for each in pages:

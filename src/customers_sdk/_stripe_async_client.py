@@ -15,7 +15,7 @@ from ._dialects._stripe_params import (
     CustomerRetrieveParams,
     CustomerUpdateParams,
 )
-from ._pagination import AsyncPageRequest
+from ._page_request import AsyncPageRequest
 from ._stripe_client import StripeOptions, stripe_call_options
 from ._types import NOT_GIVEN, NotGiven, Timeout
 

@@ -23,7 +23,7 @@ from conftest import (
     unit_driver,
     wire_customer,
 )
-from customers_sdk import AsyncPage, CustomersClient, Page, where
+from customers_sdk import AsyncCustomersClient, AsyncPage, CustomersClient, Page, where
 from customers_sdk._request import ListQuery
 
 CURSOR_DIALECTS = ("stripe", "cursor")
@@ -179,6 +179,38 @@ def test_iterating_a_page_object_walks_from_that_page(
     assert second is not None
     assert [c.id for c in second] == fake.ids[2:]
     assert [p.ids for p in second.iter_pages()] == [fake.ids[2:4], fake.ids[4:]]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_auto_paging_iter_walks_from_the_page_as_stripe_python_does(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str
+) -> None:
+    fake = _serve(mock_api, dialect, 7)
+    first = _client(drive, dialect).first_page(limit=3)
+    assert [c.id for c in first.auto_paging_iter()] == fake.ids
+    second = first.next_page()
+    assert second is not None
+    assert [c.id for c in second.auto_paging_iter()] == fake.ids[3:]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_the_common_types_list_walks_any_dialect(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str
+) -> None:
+    # What code typed against the common CustomersClient runs: the base class's list(), which
+    # takes only what every dialect takes.
+    fake = _serve(mock_api, dialect, 5)
+    client = _client(drive, dialect).client
+    if isinstance(client, CustomersClient):
+        walked = [c.id for c in CustomersClient.list(client, limit=2)]
+    else:
+
+        async def walk() -> list[str]:
+            return [c.id async for c in AsyncCustomersClient.list(client, limit=2)]
+
+        walked = drive.run(walk)
+    assert walked == fake.ids
+    assert fake.sent("limit") == ["2"] * 3
 
 
 # -- backward -----------------------------------------------------------------------------------
