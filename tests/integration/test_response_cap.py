@@ -106,8 +106,11 @@ def hostile() -> Iterator[HostileServer]:
     try:
         yield server
     finally:
+        # close() alone does not wake a thread blocked in accept(); shutdown() does.
+        listener.shutdown(socket.SHUT_RDWR)
         listener.close()
         thread.join(timeout=5)
+        assert not thread.is_alive()
 
 
 def client(drive: Drive, hostile: HostileServer, mode: str) -> Driver:
