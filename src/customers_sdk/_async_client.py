@@ -127,6 +127,7 @@ class AsyncCustomersClient(
     ) -> AsyncPageRequest[Customer]:
         # Checked now, before anything is awaited.
         query = self._list_query(given, concurrency)
+        self._check_options(query, options)
         return AsyncPageRequest(lambda: self._fetch_page(query, options, concurrency))
 
     async def _one(

@@ -19,6 +19,7 @@ from ._fleet import choose_limiter
 from ._inputs import (
     check_api_key,
     check_base_url,
+    check_extra_headers,
     check_headers,
     check_max_retries,
     check_text,
@@ -36,7 +37,7 @@ from ._request import (
 )
 from ._retry import RetryPolicy
 from ._settings import Settings, to_timeout
-from ._types import NOT_GIVEN, NotGiven, ResponseInfo, Timeout, is_given
+from ._types import NOT_GIVEN, NotGiven, RequestOptions, ResponseInfo, Timeout, is_given
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -161,6 +162,18 @@ class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
             check_search_page(page) if is_given(page) else None,
             check_search_expand(expand) if is_given(expand) else (),
         )
+
+    def _check_options(self, query: Query, options: RequestOptions) -> None:
+        """Refuse now what the first page's call would refuse: an async ``list()`` or
+        ``search()`` checks its arguments before anything is awaited, its options too."""
+        if not isinstance(options.timeout, NotGiven):
+            to_timeout(options.timeout)
+        if is_given(options.max_retries):
+            check_max_retries(options.max_retries)
+        check_extra_headers(options.extra_headers)
+        if options.extra_query is not None or options.extra_body is not None:
+            spec = self._page_spec(query)
+            self._settings.dialect.with_extras(spec, options.extra_query, options.extra_body)
 
     def _page_spec(self, query: Query) -> RequestSpec:
         dialect = self._settings.dialect

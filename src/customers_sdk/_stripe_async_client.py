@@ -135,6 +135,7 @@ class AsyncStripeCustomersClient(StripeOptions, AsyncCustomersClient, dialect="s
             stripe_account,
             stripe_version,
         )
+        self._check_options(search, options)
         first = AsyncPageRequest(lambda: self._fetch_page(search, options, 1))
         return cast("AsyncPageRequest[StripeCustomer]", first)
 

@@ -13,6 +13,7 @@ import pytest
 import respx
 
 from conftest import (
+    BASE_URLS,
     COLLECTIONS,
     OPERATIONS,
     Drive,
@@ -26,7 +27,12 @@ from conftest import (
     unit_driver,
     wire_customer,
 )
-from customers_sdk import STRIPE_API_VERSION, InternalServerError, InvalidParameterError
+from customers_sdk import (
+    STRIPE_API_VERSION,
+    AsyncCustomersClient,
+    InternalServerError,
+    InvalidParameterError,
+)
 from customers_sdk.sandbox import Sandbox, SandboxTransport
 
 # Where each operation puts its own params: Stripe POSTs a form, the cursor API JSON.
@@ -146,6 +152,38 @@ def test_extra_body_goes_where_the_dialect_reads_params(
             call_operation(driver, dialect, operation, extra_body=extra)
         assert error.value.param == "extra_body"
         assert not route.called
+
+
+def test_a_stripe_extra_replaces_the_param_of_the_same_name(
+    drive: Drive, mock_api: respx.MockRouter
+) -> None:
+    # As a dict update would (and as the cursor API's JSON body is merged): never two values
+    # of one param on the wire, whose reading would be the server's guess.
+    route = mock_operations(mock_api, "stripe")
+    driver = unit_driver(drive, "stripe")
+    driver.create(
+        email="ada@example.com",
+        address={"line1": "1 Main St", "city": "London"},
+        name="Ada",
+        extra_body={"email": "grace@example.com", "address": {"country": "GB"}},
+    )
+    assert form_of(only_request(route)) == [
+        ("name", "Ada"),
+        ("email", "grace@example.com"),
+        ("address[country]", "GB"),
+    ]
+    route.reset()
+    driver.first_page(limit=5, email="a@b.co", extra_query={"limit": 7})
+    assert query_of(only_request(route)) == [("email", "a@b.co"), ("limit", "7")]
+
+
+@pytest.mark.parametrize("dialect", ["offset", "cursor"])
+def test_a_json_apis_extra_query_replaces_the_param_of_the_same_name(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str
+) -> None:
+    route = mock_operations(mock_api, dialect)
+    unit_driver(drive, dialect).first_page(limit=5, extra_query={"limit": "9", "x": 1})
+    assert query_of(only_request(route)) == [("limit", "9"), ("x", "1")]
 
 
 @pytest.mark.parametrize("operation", ["create", "update"])
@@ -361,3 +399,31 @@ def test_per_call_timeout_and_max_retries_are_the_calls_own(
         call_operation(driver, dialect, operation)
     assert route.call_count == 4
     assert route.calls.last.request.extensions["timeout"]["read"] == 60
+
+
+@pytest.mark.parametrize("dialect", ["stripe", "offset", "cursor"])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"extra_query": {"x": object()}},
+        {"extra_body": {"x": 1}},
+        {"extra_headers": {"X-Bad": "a\nb"}},
+        {"max_retries": -1},
+        {"timeout": "soon"},
+    ],
+)
+def test_an_async_walk_refuses_bad_options_before_anything_is_awaited(
+    mock_api: respx.MockRouter, dialect: str, options: dict[str, Any]
+) -> None:
+    # list() returns an awaitable; as its params, its options are checked when it is called.
+    if dialect == "stripe" and "extra_body" in options:
+        options = {"extra_body": {"x": object()}}  # Stripe sends a GET's extras in the query
+    route = mock_operations(mock_api, dialect)
+    factory = getattr(AsyncCustomersClient, dialect)
+    client: Any = factory(api_key="sk_test_unit", base_url=BASE_URLS[dialect], max_retries=0)
+    with pytest.raises(InvalidParameterError):
+        client.list(limit=5, **options)
+    if dialect == "stripe":
+        with pytest.raises(InvalidParameterError):
+            client.search("email~'a'", **options)
+    assert not route.called

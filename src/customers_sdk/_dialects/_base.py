@@ -30,7 +30,7 @@ from .._types import WireFormat
 if TYPE_CHECKING:
     from .._models import Customer, Pagination
 
-__all__ = ["CustomerFields", "Dialect", "PageContent", "read_body"]
+__all__ = ["CustomerFields", "Dialect", "PageContent", "read_body", "replacing"]
 
 CustomerFields = Mapping[str, Any]
 """The fields of a create/update call that the caller gave (``None`` = set to null)."""
@@ -253,10 +253,12 @@ class Dialect:
         query: Mapping[str, object] | None,
         body: Mapping[str, object] | None,
     ) -> RequestSpec:
-        """``spec`` with a call's ``extra_query`` beside its query and ``extra_body`` beside
-        its body, checked as the dialect's own params are."""
+        """``spec`` with a call's ``extra_query`` in its query and ``extra_body`` in its body,
+        checked as the dialect's own params are; a param the call sends already is replaced."""
         if query is not None:
-            spec = replace(spec, params=spec.params + self.query_pairs(query, "extra_query"))
+            spec = replace(
+                spec, params=replacing(spec.params, self.query_pairs(query, "extra_query"))
+            )
         if body is not None:
             spec = self.add_body(spec, _mapping(body, "extra_body"))
         return spec
@@ -321,6 +323,14 @@ class Dialect:
     def read_customer(self, response: httpx.Response) -> Customer:
         """The customer in the body, as this dialect's subclass of :class:`Customer`."""
         raise NotImplementedError
+
+
+def replacing(pairs: Params, extra: Params) -> Params:
+    """``pairs`` with ``extra`` after them, in place of any pair of the same param: a key
+    ``a[b]`` belongs to param ``a``, as Stripe reads it. The caller's extras win, as a dict
+    update would (a JSON body is merged that way too)."""
+    names = {key.split("[", 1)[0] for key, _ in extra}
+    return tuple(pair for pair in pairs if pair[0].split("[", 1)[0] not in names) + extra
 
 
 def _mapping(value: object, param: str) -> Mapping[str, object]:

@@ -28,6 +28,7 @@ from ._base import (
     check_fields,
     invalid_response,
     read_body,
+    replacing,
 )
 from ._stripe_form import encode_params, form_pairs
 from ._stripe_params import CustomerCreateParams, CustomerRetrieveParams, CustomerUpdateParams
@@ -235,8 +236,8 @@ class StripeDialect(Dialect):
     def add_body(self, spec: RequestSpec, body: Mapping[str, object]) -> RequestSpec:
         pairs = self.query_pairs(body, "extra_body")
         if spec.form is not None:
-            return replace(spec, form=spec.form + pairs)
-        return replace(spec, params=spec.params + pairs)
+            return replace(spec, form=replacing(spec.form, pairs))
+        return replace(spec, params=replacing(spec.params, pairs))
 
     def build_delete(self, customer_id: str) -> RequestSpec:
         return RequestSpec("DELETE", f"{_COLLECTION}/{id_segment(customer_id)}")
