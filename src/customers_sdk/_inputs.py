@@ -6,19 +6,21 @@ anything is sent, and no message ever quotes the key.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import httpx
 
 from ._errors import InvalidParameterError
 
 __all__ = [
+    "MAX_PARAM_DEPTH",
     "check_api_key",
     "check_base_url",
     "check_extra_headers",
     "check_header_value",
     "check_headers",
     "check_max_retries",
+    "check_nesting",
     "check_text",
     "merge_headers",
 ]
@@ -118,6 +120,43 @@ def check_headers(headers: Mapping[str, str] | None, param: str) -> dict[str, st
             raise InvalidParameterError(f"{param} has an invalid header name {name!r}", param=param)
         check_header_value(value, param, label=f"{param}[{name!r}]")
     return dict(headers)
+
+
+MAX_PARAM_DEPTH = 32
+"""How deep a param's dicts and lists may nest: Stripe's deepest params nest four levels
+(``invoice_settings[rendering_options][amount_tax_display]``); far deeper is a mistake, or a
+cycle, that would otherwise exhaust the stack while being encoded."""
+
+
+def check_nesting(value: object, param: str, limit: int = MAX_PARAM_DEPTH) -> None:
+    """Refuse ``value`` when its dicts and lists nest deeper than ``limit`` (a cycle does).
+
+    Iterative, so the check itself never recurses.
+
+    Example:
+        >>> check_nesting({"a": [{"b": 1}]}, "extra_body")
+        >>> deep: dict[str, object] = {}
+        >>> deep["self"] = deep
+        >>> check_nesting(deep, "extra_body")
+        Traceback (most recent call last):
+        ...
+        customers_sdk._errors.InvalidParameterError: extra_body nests deeper than 32 levels \
+(or holds itself)
+    """
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, Mapping):
+            children: Iterable[object] = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            raise InvalidParameterError(
+                f"{param} nests deeper than {limit} levels (or holds itself)", param=param
+            )
+        stack.extend((child, depth + 1) for child in children)
 
 
 def check_max_retries(value: object) -> int:

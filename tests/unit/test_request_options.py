@@ -427,3 +427,54 @@ def test_an_async_walk_refuses_bad_options_before_anything_is_awaited(
         with pytest.raises(InvalidParameterError):
             client.search("email~'a'", **options)
     assert not route.called
+
+
+def _deep(levels: int) -> dict[str, object]:
+    nested: dict[str, object] = {"leaf": "v"}
+    for _ in range(levels):
+        nested = {"a": nested}
+    return nested
+
+
+def _cycle() -> dict[str, object]:
+    looped: dict[str, object] = {}
+    looped["self"] = [looped]
+    return looped
+
+
+@pytest.mark.parametrize("value", [_deep(5_000), _cycle()], ids=["deep", "cycle"])
+@pytest.mark.parametrize(
+    ("dialect", "call", "param"),
+    [
+        ("stripe", lambda d, v: d.create(email="a@b.co", extra_body={"x": v}), "extra_body"),
+        ("stripe", lambda d, v: d.update("cus_0001", invoice_settings=v), "invoice_settings"),
+        ("stripe", lambda d, v: d.first_page(extra_query={"x": v}), "extra_query"),
+        ("stripe", lambda d, v: d.get("cus_0001", extra_body={"x": v}), "extra_body"),
+        ("cursor", lambda d, v: d.create(email="a@b.co", extra_body={"x": v}), "extra_body"),
+        ("cursor", lambda d, v: d.update("c_0001", extra_body={"x": v}), "extra_body"),
+    ],
+)
+def test_params_nested_too_deep_or_holding_themselves_are_refused_unsent(
+    drive: Drive,
+    mock_api: respx.MockRouter,
+    dialect: str,
+    call: Any,
+    param: str,
+    value: dict[str, object],
+) -> None:
+    # Encoding them would recurse until the stack ran out: a RecursionError, not a typed error.
+    route = mock_operations(mock_api, dialect)
+    with pytest.raises(InvalidParameterError, match="deeper than 32 levels") as error:
+        call(unit_driver(drive, dialect), value)
+    assert error.value.param == param
+    assert not route.called
+
+
+def test_params_nested_as_deep_as_allowed_are_sent(
+    drive: Drive, mock_api: respx.MockRouter
+) -> None:
+    route = mock_operations(mock_api, "stripe")
+    unit_driver(drive, "stripe").create(email="a@b.co", extra_body={"x": _deep(30)})
+    key, value = form_of(only_request(route))[-1]
+    assert key == "x" + "[a]" * 30 + "[leaf]"
+    assert value == "v"

@@ -23,7 +23,7 @@ from .._errors import (
     error_class_for_status,
     error_field,
 )
-from .._inputs import check_text
+from .._inputs import check_nesting, check_text
 from .._request import ListQuery, Params, Query, RequestSpec, SearchQuery, check_id
 from .._types import WireFormat
 
@@ -290,6 +290,7 @@ class Dialect:
                 "pass extra_query instead of extra_body",
                 param="extra_body",
             )
+        check_nesting(body, "extra_body")  # json.dumps recurses: a cycle exhausts the stack
         merged = {**spec.json, **body}
         try:  # what httpx would fail on later, refused before sending
             json.dumps(merged, allow_nan=False)

@@ -23,6 +23,7 @@ from decimal import Decimal
 from functools import cache
 
 from .._errors import InvalidParameterError
+from .._inputs import check_nesting
 from .._request import Params
 
 __all__ = ["check_params", "encode_params", "form_pairs"]
@@ -62,6 +63,7 @@ def form_pairs(params: Mapping[str, object]) -> Params:
     pairs: list[tuple[str, str]] = []
     for name, value in params.items():
         _check_key(name, name)
+        check_nesting(value, name)  # _encode recurses: a cycle would exhaust the stack
         _encode(name, value, name, pairs)
     return tuple(pairs)
 
