@@ -11,7 +11,7 @@ subscriptions, it is also the portable list that ``Customer`` code loops over, a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from pydantic import Field, ValidationInfo, field_validator
 
@@ -27,6 +27,7 @@ from ._stripe_objects import (
     StripeObject,
     TestClock,
 )
+from ._stripe_shapes import AsDict, Nested, Shape
 from ._stripe_tax import CustomerTax, TaxId
 
 __all__ = ["StripeCustomer"]
@@ -42,7 +43,9 @@ class StripeCustomer(Customer):
     :class:`Shipping`, :class:`InvoiceSettings`, :class:`CustomerTax`, :class:`Discount`,
     :class:`CashBalance`...: the wire's dicts behind typed attributes, see ``_stripe_shapes``).
     Fields that ``expand`` fills are ``str | Model``: the id, or the object once expanded.
-    Enums are plain strings, so a value Stripe adds later is kept.
+    Enums are plain strings, so a value Stripe adds later is kept. The customer holds its
+    nested objects as dicts, made objects when read (see ``AsDict``): ``c.address`` is a new
+    :class:`Address` on each read, over the same dict.
 
     ``subscriptions`` (only sent when expanded) is Stripe's :class:`StripeList` of
     :class:`Subscription`: ``has_more`` and ``total_count`` on it, and a sequence of the
@@ -61,14 +64,14 @@ class StripeCustomer(Customer):
 
     object: str | None = None
     """Always ``customer``."""
-    address: Address | None = None
+    address: Annotated[Address | None, AsDict] = None
     """The customer's billing address."""
     balance: int | None = None
     """Credit (negative) or debt (positive) added to the next invoice, in the smallest currency
     unit."""
     business_name: str | None = None
     """The customer's business name."""
-    cash_balance: CashBalance | None = None
+    cash_balance: Annotated[CashBalance | None, AsDict] = None
     """The customer's cash balance (``expand=["cash_balance"]``)."""
     created: int | None = None
     """When the customer was created, in epoch seconds as Stripe sends it (see ``created_at``)."""
@@ -82,7 +85,7 @@ class StripeCustomer(Customer):
     """True when the latest invoice's payment failed or is overdue."""
     description: str | None = None
     """An arbitrary description of the customer."""
-    discount: Discount | None = None
+    discount: Annotated[Discount | None, AsDict] = None
     """The discount applied to the customer, if any."""
     individual_name: str | None = None
     """The customer's name as an individual."""
@@ -90,7 +93,7 @@ class StripeCustomer(Customer):
     """Currency code to invoice credit balance, in the smallest unit."""
     invoice_prefix: str | None = None
     """The prefix of the customer's invoice numbers."""
-    invoice_settings: InvoiceSettings | None = None
+    invoice_settings: Annotated[InvoiceSettings | None, AsDict] = None
     """The customer's invoice defaults."""
     livemode: bool | None = None
     """True in live mode, False in test mode, as Stripe sends it."""
@@ -100,14 +103,14 @@ class StripeCustomer(Customer):
     """The number the customer's next invoice gets."""
     preferred_locales: list[str] | None = None
     """The customer's preferred languages, most preferred first."""
-    shipping: Shipping | None = None
+    shipping: Annotated[Shipping | None, AsDict] = None
     """Where and to whom the customer's goods are shipped."""
     sources: StripeList[StripeObject] | None = None
     """The customer's payment sources (``expand=["sources"]``)."""
     subscriptions: StripeList[Subscription] | None = None
     """The customer's subscriptions (``expand=["subscriptions"]``), Stripe's list object; a
     sequence of them."""
-    tax: CustomerTax | None = None
+    tax: Annotated[CustomerTax | None, AsDict] = None
     """The customer's tax details (``expand=["tax"]``)."""
     tax_exempt: str | None = None
     """``none``, ``exempt`` or ``reverse`` (a value Stripe adds later is kept)."""
@@ -144,3 +147,11 @@ class StripeCustomer(Customer):
             {'id': 'cus_1', 'created': 0, 'tax_exempt': 'none'}
         """
         return self.model_dump(mode="json", exclude_unset=True, exclude=set(_PORTABLE_ONLY))
+
+
+for _name, _field in StripeCustomer.model_fields.items():
+    # After the class is built (pydantic would take a class attribute for the field's
+    # default): each field held as a dict is read as its shape.
+    if AsDict in _field.metadata:
+        _shape = next(t for t in get_args(_field.annotation) if issubclass(t, Shape))
+        setattr(StripeCustomer, _name, Nested(_name, _shape))

@@ -11,12 +11,14 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import ValidationError
 
 from conftest import Drive, sandbox_client
 from customers_sdk import (
     Address,
     CursorCustomer,
     Customer,
+    CustomerTax,
     InvoiceSettings,
     OffsetCustomer,
     Page,
@@ -33,7 +35,7 @@ from customers_sdk import (
 )
 from customers_sdk._dialects import CursorDialect, OffsetDialect, PageContent, StripeDialect
 from customers_sdk._request import ListQuery
-from customers_sdk._stripe_shapes import Value
+from customers_sdk._stripe_shapes import Nested, Value
 from customers_sdk.sandbox import Sandbox, SandboxTransport
 
 KEY = "sk_test_sandbox"
@@ -338,6 +340,39 @@ def test_a_customer_built_with_nested_objects_dumps_them_as_dicts() -> None:
     assert customer.address == Address(city="Oslo")
     assert customer.to_dict() == {"id": "cus_1", "address": {"city": "Oslo"}}
     assert customer.model_dump()["address"] == {"city": "Oslo"}
+
+
+def test_a_customer_holds_its_nested_objects_as_dicts_made_objects_when_read(
+    wide: httpx.Client,
+) -> None:
+    # No Python call per nested object while a page is read: the customer holds the dicts.
+    response = wide.get("/v1/customers", params={"limit": 3})
+    read = StripeDialect().read_page(response, ListQuery()).items[0]
+    wire = response.json()["data"][0]
+    held = read.__dict__
+    assert [type(held[name]) for name in ("address", "shipping", "invoice_settings")] == [dict] * 3
+    assert read.address == Address(**wire["address"])
+    assert read.address is not read.address  # a new object on each read, over the same dict
+    by_hand = StripeCustomer.model_validate(wire)
+    assert type(by_hand.__dict__["address"]) is dict
+    assert by_hand == read
+    assert read.to_dict() == wire
+    given = Address(city="Oslo")
+    customer = StripeCustomer(id="cus_1", address=given, tax=CustomerTax(provider="stripe"))
+    assert customer.__dict__["address"] is given._raw  # held, not copied
+    assert customer.tax is not None
+    assert customer.tax.provider == "stripe"
+    assert customer == StripeCustomer(
+        id="cus_1", address={"city": "Oslo"}, tax={"provider": "stripe"}
+    )
+    customer.address = Address(city="Rome")  # pydantic writes it as given; read as it is
+    assert customer.address == Address(city="Rome")
+    object.__setattr__(customer, "address", {"city": "Bern"})  # the descriptor's own setter
+    assert customer.address == Address(city="Bern")
+    assert StripeCustomer(id="cus_2").address is None
+    with pytest.raises(ValidationError):
+        StripeCustomer(id="cus_3", address="1 Main St")
+    assert isinstance(StripeCustomer.address, Nested)  # the class holds the typed attribute
 
 
 def test_a_customer_with_nested_objects_copies_and_pickles() -> None:
