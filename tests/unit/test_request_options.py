@@ -447,7 +447,6 @@ def _cycle() -> dict[str, object]:
     ("dialect", "call", "param"),
     [
         ("stripe", lambda d, v: d.create(email="a@b.co", extra_body={"x": v}), "extra_body"),
-        ("stripe", lambda d, v: d.update("cus_0001", invoice_settings=v), "invoice_settings"),
         ("stripe", lambda d, v: d.first_page(extra_query={"x": v}), "extra_query"),
         ("stripe", lambda d, v: d.get("cus_0001", extra_body={"x": v}), "extra_body"),
         ("cursor", lambda d, v: d.create(email="a@b.co", extra_body={"x": v}), "extra_body"),
@@ -467,6 +466,19 @@ def test_params_nested_too_deep_or_holding_themselves_are_refused_unsent(
     with pytest.raises(InvalidParameterError, match="deeper than 32 levels") as error:
         call(unit_driver(drive, dialect), value)
     assert error.value.param == param
+    assert not route.called
+
+
+def test_a_typed_param_nested_past_its_shape_is_refused_by_its_shape(
+    drive: Drive, mock_api: respx.MockRouter
+) -> None:
+    # A typed param's depth is its shape's: what nests further holds a key the shape lacks.
+    route = mock_operations(mock_api, "stripe")
+    driver = unit_driver(drive, "stripe")
+    for value in (_deep(5_000), _cycle()):
+        with pytest.raises(InvalidParameterError, match="invoice_settings has no key") as error:
+            driver.update("cus_0001", invoice_settings=value)
+        assert error.value.param == "invoice_settings"
     assert not route.called
 
 

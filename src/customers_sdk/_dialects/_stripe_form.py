@@ -25,6 +25,7 @@ from functools import cache
 from .._errors import InvalidParameterError
 from .._inputs import check_nesting
 from .._request import Params
+from ._typed_values import check_values
 
 __all__ = ["check_params", "encode_params", "form_pairs"]
 
@@ -53,8 +54,10 @@ def check_params(params: Mapping[str, object], shape: type) -> None:
 
 
 def encode_params(params: Mapping[str, object], shape: type) -> Params:
-    """Check ``params`` against ``shape``, then encode them as :func:`form_pairs` does."""
+    """Check ``params`` against ``shape`` (keys and values), then encode them as
+    :func:`form_pairs` does."""
     check_params(params, shape)
+    check_values(params, shape)
     return form_pairs(params)
 
 

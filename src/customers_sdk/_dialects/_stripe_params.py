@@ -208,8 +208,9 @@ class _CustomerWriteParams(TypedDict, total=False):
     """The number of the customer's next invoice."""
     phone: str | None
     """The customer's phone number."""
-    preferred_locales: list[str]
-    """The customer's preferred languages, most preferred first, e.g. ``["fr-CA", "en"]``."""
+    preferred_locales: list[str] | Literal[""] | None
+    """The customer's preferred languages, most preferred first, e.g. ``["fr-CA", "en"]``;
+    ``""`` or ``None`` clears them (Stripe's empty string, which stripe-python's types omit)."""
     shipping: ShippingParams | Literal[""] | None
     """Where to ship to the customer; ``""`` or ``None`` unsets it."""
     source: str
