@@ -4,7 +4,9 @@
 ``AsyncCustomersClient.stripe(...)`` an ``AsyncStripeCustomersClient``: each client family
 (sync, async) names its three dialect classes as type arguments, and each dialect class
 registers itself in its family when it is defined (``class ...(CustomersClient,
-dialect="stripe")``), so a factory builds the right one without importing it.
+dialect="stripe")``), so a factory builds the right one without importing it. Called on a
+subclass of a dialect class (``class Acme(StripeCustomersClient)``), the factory of that
+dialect builds the subclass.
 """
 
 from __future__ import annotations
@@ -67,7 +69,10 @@ class ClientFactories(Generic[HttpT, StripeT, OffsetT, CursorT]):
 
     @classmethod
     def _make(cls, dialect: Dialect, **options: Any) -> Any:
-        return cls._dialect_classes[dialect.name](dialect, **options)
+        # A subclass of the dialect's class (a service's own client) gets itself back.
+        registered = cls._dialect_classes[dialect.name]
+        target: type[Any] = cls if issubclass(cls, registered) else registered
+        return target(dialect, **options)
 
     @classmethod
     def stripe(

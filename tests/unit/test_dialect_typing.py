@@ -294,3 +294,27 @@ async def test_a_function_of_the_async_common_type_takes_every_dialect(
     async with stripe, offset, cursor:
         ids = [await first_ids(stripe), await first_ids(offset), await first_ids(cursor)]
     assert ids == [["cus_0004"], ["1004"], ["c_0004"]]
+
+
+def test_a_subclass_of_a_dialect_class_gets_itself_from_its_factory() -> None:
+    # A service wrapping the SDK subclasses a dialect's class; its factory builds the subclass.
+    class AcmeStripe(StripeCustomersClient):
+        def gold(self) -> list[str]:
+            return [c.id for c in self.search("metadata['tier']:'gold'")]
+
+    class AcmeAsyncCursor(AsyncCursorCustomersClient):
+        pass
+
+    acme = AcmeStripe.stripe(api_key="sk_test_acme")
+    assert type(acme) is AcmeStripe
+    assert callable(acme.gold)
+    assert type(AcmeStripe.offset(api_key="k", base_url="https://a.example")) is (
+        OffsetCustomersClient
+    )
+    cursor = AcmeAsyncCursor.cursor(api_key="k", base_url="https://a.example")
+    assert type(cursor) is AcmeAsyncCursor
+    # The family's own classes are unchanged by the subclasses.
+    assert type(CustomersClient.stripe(api_key="sk_test_acme")) is StripeCustomersClient
+    assert type(AsyncCustomersClient.cursor(api_key="k", base_url="https://a.example")) is (
+        AsyncCursorCustomersClient
+    )
