@@ -16,41 +16,16 @@ Example:
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from functools import cache
 
 from .._errors import InvalidParameterError
 from .._inputs import check_nesting
 from .._request import Params
-from ._typed_values import check_values
+from ._typed_values import check_params, check_values
 
 __all__ = ["check_params", "encode_params", "form_pairs"]
-
-
-@cache
-def _keys(shape: type) -> tuple[frozenset[str], frozenset[str]]:
-    """(every key, the required keys) of a params ``TypedDict``; computed once per shape."""
-    known = frozenset(typing.get_type_hints(shape))
-    required: frozenset[str] = getattr(shape, "__required_keys__", frozenset())
-    return known, required
-
-
-def check_params(params: Mapping[str, object], shape: type) -> None:
-    """Refuse a key ``shape`` does not declare, or a required one left out.
-
-    Type checkers already catch both; this is for callers without one.
-    """
-    known, required = _keys(shape)
-    for name in params:
-        if name not in known:
-            raise InvalidParameterError(
-                f"unknown parameter {name!r}; {shape.__name__} takes {sorted(known)}", param=name
-            )
-    for name in sorted(required - params.keys()):
-        raise InvalidParameterError(f"missing required parameter {name!r}", param=name)
 
 
 def encode_params(params: Mapping[str, object], shape: type) -> Params:

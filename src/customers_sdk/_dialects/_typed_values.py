@@ -31,7 +31,7 @@ from typing_extensions import is_typeddict
 
 from .._errors import InvalidParameterError
 
-__all__ = ["check_values"]
+__all__ = ["check_params", "check_values"]
 
 
 @cache
@@ -41,11 +41,18 @@ def _shape(shape: type) -> tuple[dict[str, Any], frozenset[str]]:
     return typing.get_type_hints(shape), required
 
 
+def check_params(params: Mapping[str, object], shape: type) -> None:
+    """Refuse a key ``shape`` does not declare, or a required one left out.
+
+    Type checkers already catch both; this is for callers without one.
+    """
+    _check_keys(params, shape, None, None)
+
+
 def check_values(params: Mapping[str, object], shape: type) -> None:
     """Refuse a value of ``params`` that ``shape``'s annotation for its key does not allow.
 
-    Top-level keys ``shape`` does not declare are left to the caller (``check_params`` names
-    what the shape takes); nested ones are refused here.
+    Top-level keys are :func:`check_params`'s; nested ones are refused here.
     """
     hints, _ = _shape(shape)
     for name, value in params.items():
@@ -81,16 +88,32 @@ def _check(value: object, hint: Any, where: str, param: str) -> None:
 def _check_typed_dict(value: object, shape: type, where: str, param: str) -> None:
     if not isinstance(value, Mapping):
         _refuse(value, shape, where, param)
+    _check_keys(value, shape, where, param)
+    hints, _ = _shape(shape)
+    for key, each in value.items():
+        _check(each, hints[key], f"{where}[{key}]", param)
+
+
+def _check_keys(
+    value: Mapping[str, object], shape: type, where: str | None, param: str | None
+) -> None:
+    """Unknown and missing keys of ``value`` for ``shape``: the params themselves
+    (``where`` None, each key a param) or a nested dict at ``where`` inside ``param``."""
     hints, required = _shape(shape)
     for key in value:
         if key not in hints:
+            if where is None:
+                raise InvalidParameterError(
+                    f"unknown parameter {key!r}; {shape.__name__} takes {sorted(hints)}",
+                    param=key,
+                )
             raise InvalidParameterError(
                 f"{where} has no key {key!r}; it takes {sorted(hints)}", param=param
             )
     for key in sorted(required - value.keys()):
+        if where is None:
+            raise InvalidParameterError(f"missing required parameter {key!r}", param=key)
         raise InvalidParameterError(f"{where} needs the key {key!r}", param=param)
-    for key, each in value.items():
-        _check(each, hints[key], f"{where}[{key}]", param)
 
 
 def _fits(value: object, hint: Any) -> bool:
