@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._body import DEFAULT_MAX_RESPONSE_BYTES, check_max_response_bytes, masking
+from ._call import Call
 from ._dialects import Dialect, PageContent
 from ._errors import InvalidParameterError, UnsupportedOperationError
 from ._factories import ClientFactories, CursorT, HttpT, OffsetT, StripeT
@@ -19,7 +20,6 @@ from ._fleet import choose_limiter
 from ._inputs import (
     check_api_key,
     check_base_url,
-    check_extra_headers,
     check_headers,
     check_max_retries,
     check_text,
@@ -165,15 +165,9 @@ class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
 
     def _check_options(self, query: Query, options: RequestOptions) -> None:
         """Refuse now what the first page's call would refuse: an async ``list()`` or
-        ``search()`` checks its arguments before anything is awaited, its options too."""
-        if not isinstance(options.timeout, NotGiven):
-            to_timeout(options.timeout)
-        if is_given(options.max_retries):
-            check_max_retries(options.max_retries)
-        check_extra_headers(options.extra_headers)
-        if options.extra_query is not None or options.extra_body is not None:
-            spec = self._page_spec(query)
-            self._settings.dialect.with_extras(spec, options.extra_query, options.extra_body)
+        ``search()`` checks its arguments before anything is awaited, its options too. A
+        :class:`Call` checks them as it is made, and making one sends nothing."""
+        Call(self._settings, self._page_spec(query), options)
 
     def _page_spec(self, query: Query) -> RequestSpec:
         dialect = self._settings.dialect
