@@ -20,7 +20,7 @@ from ._body import DEFAULT_MAX_RESPONSE_BYTES
 from ._dialects import CursorDialect, Dialect, OffsetDialect, StripeDialect
 from ._inputs import check_header_value, check_headers
 from ._retry import RetryPolicy
-from ._types import Timeout
+from ._types import NotGiven, Timeout
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -44,15 +44,21 @@ OffsetT = TypeVar("OffsetT")
 CursorT = TypeVar("CursorT")
 
 
-def stripe_headers(stripe_version: str | None, stripe_account: str | None) -> dict[str, str | None]:
-    """``Stripe-Version`` and ``Stripe-Account`` as headers (``None``: not sent), checked: an
-    empty one is refused (Stripe would refuse the request), ``None`` being how to send none."""
+def stripe_headers(
+    stripe_version: str | NotGiven | None, stripe_account: str | NotGiven | None
+) -> dict[str, str | None]:
+    """The ``Stripe-Version`` and ``Stripe-Account`` headers of the values given (``None``:
+    send none), checked: an empty one is refused (Stripe would refuse the request), ``None``
+    being how to send none. A value not given is left out."""
     headers: dict[str, str | None] = {}
     for param, header, value in (
         ("stripe_version", "Stripe-Version", stripe_version),
         ("stripe_account", "Stripe-Account", stripe_account),
     ):
-        headers[header] = None if value is None else check_header_value(value, param, required=True)
+        if not isinstance(value, NotGiven):
+            headers[header] = (
+                None if value is None else check_header_value(value, param, required=True)
+            )
     return headers
 
 

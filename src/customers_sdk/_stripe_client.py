@@ -21,7 +21,7 @@ from ._dialects._stripe_params import (
 )
 from ._factories import stripe_headers
 from ._inputs import check_extra_headers, check_headers
-from ._types import NOT_GIVEN, NotGiven, RequestOptions, Timeout, is_given
+from ._types import NOT_GIVEN, NotGiven, RequestOptions, Timeout
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -45,16 +45,7 @@ def stripe_call_options(
 ) -> RequestOptions:
     """A Stripe call's options: ``stripe_account`` / ``stripe_version`` become its headers
     (``None`` sends none for this call), under the caller's own ``extra_headers``."""
-    headers: dict[str, str | None] = {}
-    if is_given(stripe_account) or is_given(stripe_version):
-        given = stripe_headers(
-            None if isinstance(stripe_version, NotGiven) else stripe_version,
-            None if isinstance(stripe_account, NotGiven) else stripe_account,
-        )
-        if is_given(stripe_version):
-            headers["Stripe-Version"] = given["Stripe-Version"]
-        if is_given(stripe_account):
-            headers["Stripe-Account"] = given["Stripe-Account"]
+    headers = stripe_headers(stripe_version, stripe_account)
     if extra_headers is not None:  # checked first: merged here, before the call checks it
         headers.update(check_extra_headers(extra_headers) or {})
     return RequestOptions(
@@ -107,10 +98,7 @@ class StripeOptions:
             >>> connected = client.with_options(stripe_account="acct_123")  # doctest: +SKIP
             >>> connected.list(limit=10).data  # doctest: +SKIP
         """
-        stripe = stripe_call_options(
-            NOT_GIVEN, NOT_GIVEN, NOT_GIVEN, None, None, None, stripe_account, stripe_version
-        )
-        changes: dict[str, str | None] = dict(stripe.extra_headers or {})
+        changes = stripe_headers(stripe_version, stripe_account)
         changes.update(check_headers(default_headers, "default_headers"))
         return self._copy_with(timeout=timeout, max_retries=max_retries, headers=changes)
 
