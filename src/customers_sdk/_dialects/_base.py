@@ -256,9 +256,8 @@ class Dialect:
         """``spec`` with a call's ``extra_query`` in its query and ``extra_body`` in its body,
         checked as the dialect's own params are; a param the call sends already is replaced."""
         if query is not None:
-            spec = replace(
-                spec, params=replacing(spec.params, self.query_pairs(query, "extra_query"))
-            )
+            extra = self.query_pairs(_mapping(query, "extra_query"), "extra_query")
+            spec = replace(spec, params=replacing(spec.params, extra))
         if body is not None:
             spec = self.add_body(spec, _mapping(body, "extra_body"))
         return spec
@@ -266,12 +265,12 @@ class Dialect:
     def query_pairs(self, values: Mapping[str, object], param: str) -> Params:
         """Flat query pairs: a JSON API's query holds scalars (booleans as ``true``/``false``)."""
         pairs = []
-        for key, value in _mapping(values, param).items():
+        for key, value in values.items():
             if not isinstance(key, str) or not key:
                 raise InvalidParameterError(f"{param} keys must be non-empty strings", param=param)
             if isinstance(value, bool):
                 value = "true" if value else "false"
-            elif isinstance(value, int | float) and not isinstance(value, bool):
+            elif isinstance(value, int | float):
                 value = str(value)
             if not isinstance(value, str):
                 raise InvalidParameterError(

@@ -226,8 +226,6 @@ class StripeDialect(Dialect):
 
     # Stripe reads the params of a GET or DELETE from the query, of a POST from the form.
     def query_pairs(self, values: Mapping[str, object], param: str) -> Params:
-        if not isinstance(values, Mapping):
-            raise InvalidParameterError(f"{param} must be a dict", param=param)
         try:
             return form_pairs(values)
         except InvalidParameterError as exc:  # named after the key: the caller passed `param`
