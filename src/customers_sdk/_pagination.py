@@ -88,9 +88,7 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
         self._sliced = sliced
         self._send = send
         self._read = read
-        # Brent's cycle check over the walk's queries: (the query compared against, the steps
-        # before it moves to a later one, the steps taken); see _followed_by.
-        self._lap: tuple[Query | None, int, int] = (query, 1, 0)
+        self._lap: Lap = (query, 1, 0)  # see _after_lap
 
     @property
     def next_page_query(self) -> Query | None:
@@ -100,20 +98,7 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
     def _followed_by(self, page: PageT) -> PageT:
         """``page``, read after this one, unless its next query returns to an earlier page's
         (A, B, A, …): the dialect sees one page, this sees the walk, in constant memory."""
-        seen, power, steps = self._lap
-        after: _BasePage[ItemT, SentT, PageT] = page  # type: ignore[assignment]
-        if after._next_query is not None and after._next_query == seen:
-            info = after.response_info
-            assert info is not None  # every page read from a response has it
-            raise ResponseValidationError(
-                "the next page would be asked for with an earlier page's cursor: the walk "
-                "would not advance",
-                status_code=info.status_code,
-                request_id=info.request_id,
-            )
-        steps += 1
-        after._lap = (after._next_query, power * 2, 0) if steps == power else (seen, power, steps)
-        return page
+        return _after_lap(self._lap, page)
 
     def _in_walk_order(self) -> list[ItemT]:
         if isinstance(self.query, ListQuery) and self.query.backward:
@@ -206,6 +191,30 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
         return to_dataframe(self.data, flatten_subscriptions=flatten_subscriptions)  # type: ignore[arg-type]
 
 
+Lap = tuple[Query | None, int, int]
+"""Brent's cycle check over a walk's queries: (the query compared against, the steps before it
+moves to a later one, the steps taken)."""
+
+
+def _after_lap(lap: Lap, page: PageT) -> PageT:
+    # `page`, read after the page whose lap this is, unless its next query is the one the
+    # check compares against; it takes the lap on.
+    seen, power, steps = lap
+    after: _BasePage[Any, Any, PageT] = page  # type: ignore[assignment]
+    if after._next_query is not None and after._next_query == seen:
+        info = after.response_info
+        assert info is not None  # every page read from a response has it
+        raise ResponseValidationError(
+            "the next page would be asked for with an earlier page's cursor: the walk "
+            "would not advance",
+            status_code=info.status_code,
+            request_id=info.request_id,
+        )
+    steps += 1
+    after._lap = (after._next_query, power * 2, 0) if steps == power else (seen, power, steps)
+    return page
+
+
 class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
     """One page of results; iterate it to walk all results across pages.
 
@@ -259,9 +268,15 @@ class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
                     if last.next_page_query is None:
                         return
         # The total grew while we walked, or the plan went wrong: carry on one page at a time.
-        while (following := last.next_page()) is not None:
+        # No page is held while the next is fetched and read: one the caller let go of is
+        # freed first, so a walk holds one page at a time, not two.
+        query, lap = last._next_query, last._lap
+        del last
+        while query is not None:
+            following = _after_lap(lap, self._read(query, self._send(query)))
+            query, lap = following._next_query, following._lap
             yield following
-            last = following
+            del following
 
     def _walk_prefetching(self) -> Iterator[Page[ItemT]]:
         with ThreadPoolExecutor(1, "customers-sdk-prefetch") as pool:
@@ -280,6 +295,7 @@ class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
     def __iter__(self) -> Iterator[ItemT]:
         for page in self.iter_pages():
             yield from page._in_walk_order()
+            del page  # before the next page is read (see iter_pages)
 
     def auto_paging_iter(self) -> Iterator[ItemT]:
         """Every result from this page on: what iterating the page does, under stripe-python's
@@ -355,9 +371,14 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
                     last = page
                     if last.next_page_query is None:
                         return
-        while (following := await last.next_page()) is not None:
+        # As the sync walk: no page held while the next is fetched and read.
+        query, lap = last._next_query, last._lap
+        del last
+        while query is not None:
+            following = _after_lap(lap, self._read(query, await self._send(query)))
+            query, lap = following._next_query, following._lap
             yield following
-            last = following
+            del following
 
     async def _walk_prefetching(self) -> AsyncGenerator[AsyncPage[ItemT], None]:
         page: AsyncPage[ItemT] | None = self
@@ -401,3 +422,4 @@ async def walk_items(
         async for each in pages:
             for item in each._in_walk_order():
                 yield item
+            del each  # before the next page is read (see iter_pages)

@@ -6,6 +6,8 @@ the walks, request counts and carried filters below are computed, not scripted.
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +25,14 @@ from conftest import (
     unit_driver,
     wire_customer,
 )
-from customers_sdk import AsyncCustomersClient, AsyncPage, CustomersClient, Page, where
+from customers_sdk import (
+    AsyncCustomersClient,
+    AsyncPage,
+    Customer,
+    CustomersClient,
+    Page,
+    where,
+)
 from customers_sdk._request import ListQuery
 
 CURSOR_DIALECTS = ("stripe", "cursor")
@@ -168,6 +177,51 @@ def test_iteration_is_lazy(drive: Drive, mock_api: respx.MockRouter, dialect: st
     assert len(fake.requests) == 1
     assert [c.id for c in client.take(4, limit=3)] == fake.ids[:4]
     assert len(fake.requests) == 3  # 1 earlier + 2 for this walk, none ahead of need
+
+
+class _PagesAlive:
+    """Counts, at each request after the first, the customers of the walk's earlier pages
+    (the first page and the caller's current customer aside) that are still alive."""
+
+    def __init__(self, fake: FakeList, first: int) -> None:
+        self.fake, self.first = fake, first
+        self.walked: list[weakref.ref[Customer]] = []
+        self.alive: list[int] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if self.fake.requests:
+            earlier = self.walked[self.first : -1]
+            self.alive.append(sum(ref() is not None for ref in earlier))
+        return self.fake(request)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_a_walk_holds_one_page_at_a_time(
+    mock_api: respx.MockRouter, dialect: str, kind: str
+) -> None:
+    # A page the caller has let go of is freed before the next one is fetched and read, so a
+    # walk's memory is one page, not two (and a wide walk reads into memory still in cache).
+    fake = FakeList(dialect, 12)
+    probe = _PagesAlive(fake, first=3)
+    mock_api.get(COLLECTIONS[dialect]).mock(side_effect=probe)
+    options: dict[str, Any] = {"api_key": "sk_test_x", "base_url": BASE_URLS[dialect]}
+    if kind == "sync":
+        with getattr(CustomersClient, dialect)(**options) as client:
+            for customer in client.list(limit=3):
+                probe.walked.append(weakref.ref(customer))
+    else:
+
+        async def walk() -> None:
+            async with getattr(AsyncCustomersClient, dialect)(**options) as client:
+                async for customer in client.list(limit=3):
+                    probe.walked.append(weakref.ref(customer))
+
+        asyncio.run(walk())
+    assert len(probe.walked) == 12
+    # Requests for pages 2, 3, 4 (and offset's none after): nothing of pages 2, 3 held.
+    assert len(probe.alive) == len(fake.requests) - 1 >= 3
+    assert probe.alive == [0] * len(probe.alive)
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
