@@ -68,8 +68,13 @@ def _next_params(dialect: str, limit: int, body: Any) -> dict[str, str | int] | 
 
 
 @contextmanager
-def raw_sync_walk(dialect: str, url: str, *, limit: int, count: int) -> Iterator[Walk]:
-    """A hand-written sync loop over ``count`` customers (fewer if the server has fewer)."""
+def raw_sync_walk(
+    dialect: str, url: str, *, limit: int, count: int, let_go: bool = False
+) -> Iterator[Walk]:
+    """A hand-written sync loop over ``count`` customers (fewer if the server has fewer).
+
+    With ``let_go`` it drops each page before fetching the next, as the SDK's walk does (a
+    loop as most users write it holds the last page while the next one is parsed)."""
     path = DIALECT_PATHS[dialect]
     with httpx.Client(base_url=url, headers=_HEADERS, timeout=_TIMEOUT) as http:
 
@@ -82,6 +87,8 @@ def raw_sync_walk(dialect: str, url: str, *, limit: int, count: int) -> Iterator
                 body = json.loads(response.content)
                 ids.extend(item["id"] for item in body["data"])
                 params = _next_params(dialect, limit, body)
+                if let_go:
+                    del body
             return ids[:count]
 
         yield walk
@@ -105,6 +112,8 @@ def raw_models_walk(dialect: str, url: str, *, limit: int, count: int) -> Iterat
                 content = reader.read_page(response, query)
                 ids.extend(customer.id for customer in content.items)
                 query = reader.next_query(query, content)
+                # Let this page go before the next is read, as the SDK's walk does.
+                del content
             return ids[:count]
 
         yield walk
