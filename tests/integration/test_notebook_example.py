@@ -135,6 +135,7 @@ def test_the_example_notebook_runs_top_to_bottom(
     assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr"]
     shown = "\n".join(_text_of(output) for output in outputs)
     assert "<table>" in shown  # the page's HTML display
+    assert "('Oslo', ['nb'], 0)" in shown  # Stripe's fields, typed, and an expanded list
     assert "(150, " in shown  # the full walk: every sandbox customer in the frame
     assert "subscription_status" in shown  # the flattened subscriptions
     assert "NotFoundError 404" in shown  # the error caught by type
