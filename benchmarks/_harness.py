@@ -224,18 +224,27 @@ class AsyncLoop:
         self._loop.close()
 
 
+def _cpus_at_start() -> frozenset[int] | None:
+    getter = getattr(os, "sched_getaffinity", None)
+    return None if getter is None else frozenset(getter(0))
+
+
+# The CPUs this process could run on when the harness was imported. pinned_client narrows the
+# process's own affinity, and a split read from that would start the server on the client's
+# CPU (every scenario starts its server inside pinned_client).
+_CPUS_AT_START = _cpus_at_start()
+
+
 def cpu_split() -> tuple[set[int], set[int]] | None:
     """(server CPUs, client CPUs) when the machine has two or more and Linux lets us pin.
 
     Pinning keeps the server and the client from migrating onto the same core mid-run,
-    which is most of the run-to-run noise on a two-core machine.
+    which is most of the run-to-run noise on a two-core machine. The same split inside
+    :func:`pinned_client` as outside it.
     """
-    getter = getattr(os, "sched_getaffinity", None)
-    if getter is None:
+    if _CPUS_AT_START is None or len(_CPUS_AT_START) < 2:
         return None
-    cpus = sorted(getter(0))
-    if len(cpus) < 2:
-        return None
+    cpus = sorted(_CPUS_AT_START)
     return {cpus[-1]}, set(cpus[:-1])
 
 

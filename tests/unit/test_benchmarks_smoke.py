@@ -18,7 +18,15 @@ _REPO_ROOT = str(Path(__file__).resolve().parents[2])
 if _REPO_ROOT not in sys.path:
     sys.path.insert(0, _REPO_ROOT)
 
-from benchmarks._harness import Check, Measure, cpu_times, paired_ratio, steal_share  # noqa: E402
+from benchmarks._harness import (  # noqa: E402
+    Check,
+    Measure,
+    cpu_split,
+    cpu_times,
+    paired_ratio,
+    pinned_client,
+    steal_share,
+)
 from benchmarks.run import PLANS, SCENARIOS, main, markdown_table, run_scenario  # noqa: E402
 
 from fleet_support import redis_binary  # noqa: E402
@@ -84,6 +92,15 @@ def test_ratios_pair_runs_and_spread_is_relative() -> None:
     assert fast.spread == pytest.approx(1.0)
     table = markdown_table([])
     assert table.splitlines()[0].startswith("| scenario")
+
+
+def test_the_cpu_split_is_the_same_inside_pinned_client() -> None:
+    # Every scenario starts its server inside pinned_client: read from the pinned process's
+    # affinity, the split put the server on the client's CPU, leaving the other one idle.
+    outside = cpu_split()
+    with pinned_client():
+        assert cpu_split() == outside
+    assert cpu_split() == outside
 
 
 def test_steal_is_a_share_of_the_ticks_between_two_readings() -> None:
