@@ -15,6 +15,8 @@ apart. So a docstring in the source documents only what is its own, and for the 
 - gives a method of an async client (``Async<X>CustomersClient``) the ``Args:`` and ``Raises:``
   sections of its sync twin's (``<X>CustomersClient``) method of the same name when its own
   docstring has none;
+- documents a method alias in a class body (``retrieve = get``) as a method: the target's
+  signature, and the alias's docstring before the target's;
 - lists the keys of the typed dict of a ``**params: Unpack[SomeParams]`` parameter under
   ``Other parameters:`` (each with its type and its docstring, if it has one), so the reference
   says what the method takes rather than only the typed dict's name.
@@ -224,8 +226,46 @@ class SharedParameters(griffe.Extension):
     def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
         if pkg.path != "customers_sdk" or pkg.docstring is None:
             return
+        _methods_from_aliases(pkg)
         for function in _functions(pkg):
             complete(function, _sync_twin(pkg, function), pkg.docstring)
+
+
+def _methods_from_aliases(obj: griffe.Object) -> None:
+    """Document ``retrieve = get`` in a class body as the method it is: the target's signature,
+    the attribute's own docstring, then the target's (so its Args, Returns and Raises)."""
+    for member in list(obj.members.values()):
+        if member.is_alias:
+            continue
+        if isinstance(member, griffe.Class):
+            _alias_methods(member)
+        if isinstance(member, (griffe.Module, griffe.Class)):
+            _methods_from_aliases(member)
+
+
+def _alias_methods(cls: griffe.Class) -> None:
+    for name, member in list(cls.members.items()):
+        if not isinstance(member, griffe.Attribute) or name.startswith("_"):
+            continue
+        target = cls.members.get(str(member.value)) if member.value is not None else None
+        if not isinstance(target, griffe.Function) or target.docstring is None:
+            continue
+        method = griffe.Function(
+            name,
+            lineno=member.lineno,
+            endlineno=member.endlineno,
+            parameters=target.parameters,
+            returns=target.returns,
+            parent=cls,
+        )
+        own = member.docstring.value if member.docstring is not None else ""
+        method.docstring = griffe.Docstring(
+            f"{own}\n\n{target.docstring.value}".strip(),
+            parent=method,
+            parser=target.docstring.parser,
+            parser_options=target.docstring.parser_options,
+        )
+        cls.set_member(name, method)
 
 
 def _sync_twin(pkg: griffe.Module, function: griffe.Function) -> griffe.Function | None:

@@ -189,6 +189,19 @@ def test_every_reference_function_has_parameters_and_returns_sections(
     assert incomplete == []
 
 
+@pytest.mark.parametrize("owner", ["StripeCustomersClient", "AsyncStripeCustomersClient"])
+@pytest.mark.parametrize("alias", ["retrieve", "modify"])
+def test_stripe_python_s_method_names_render_as_methods(
+    reference: dict[str, _Entry], owner: str, alias: str
+) -> None:
+    # `retrieve = get` in the class body: a method a user calls, not an attribute to read.
+    entry = reference[f"customers_sdk.{owner}.{alias}"]
+    assert entry.kind == "function"
+    assert entry.signature.strip().startswith(f"{alias}(")
+    assert "stripe-python's name" in entry.description
+    assert "Parameters:" in entry.description
+
+
 def test_no_page_speaks_the_project_s_internal_language(site: Path) -> None:
     found = [
         (page, what, match.group(0))
