@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._dialects import PageContent
 from ._dialects._stripe_slices import sliceable
-from ._errors import ResponseValidationError
 from ._fetch_ahead import afetch_batches, afetch_window, fetch_window, running_asyncio
 from ._request import ListQuery, Query
 from ._sliced_walk import awalk_sliced, walk_sliced
 from ._types import ResponseInfo
+from ._walk_cycles import Lap, after_lap, first_lap
 
 if TYPE_CHECKING:
     import httpx
@@ -88,7 +88,7 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
         self._sliced = sliced
         self._send = send
         self._read = read
-        self._lap: Lap = (query, 1, 0)  # see _after_lap
+        self._lap: Lap = first_lap(query)
 
     @property
     def next_page_query(self) -> Query | None:
@@ -98,7 +98,7 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
     def _followed_by(self, page: PageT) -> PageT:
         """``page``, read after this one, unless its next query returns to an earlier page's
         (A, B, A, …): the dialect sees one page, this sees the walk, in constant memory."""
-        return _after_lap(self._lap, page)
+        return after_lap(self._lap, page)  # type: ignore[type-var]  # PageT is a page
 
     def _in_walk_order(self) -> list[ItemT]:
         if isinstance(self.query, ListQuery) and self.query.backward:
@@ -191,30 +191,6 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
         return to_dataframe(self.data, flatten_subscriptions=flatten_subscriptions)  # type: ignore[arg-type]
 
 
-Lap = tuple[Query | None, int, int]
-"""Brent's cycle check over a walk's queries: (the query compared against, the steps before it
-moves to a later one, the steps taken)."""
-
-
-def _after_lap(lap: Lap, page: PageT) -> PageT:
-    # `page`, read after the page whose lap this is, unless its next query is the one the
-    # check compares against; it takes the lap on.
-    seen, power, steps = lap
-    after: _BasePage[Any, Any, PageT] = page  # type: ignore[assignment]
-    if after._next_query is not None and after._next_query == seen:
-        info = after.response_info
-        assert info is not None  # every page read from a response has it
-        raise ResponseValidationError(
-            "the next page would be asked for with an earlier page's cursor: the walk "
-            "would not advance",
-            status_code=info.status_code,
-            request_id=info.request_id,
-        )
-    steps += 1
-    after._lap = (after._next_query, power * 2, 0) if steps == power else (seen, power, steps)
-    return page
-
-
 class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
     """One page of results; iterate it to walk all results across pages.
 
@@ -273,7 +249,7 @@ class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
         query, lap = last._next_query, last._lap
         del last
         while query is not None:
-            following = _after_lap(lap, self._read(query, self._send(query)))
+            following = after_lap(lap, self._read(query, self._send(query)))
             query, lap = following._next_query, following._lap
             yield following
             del following
@@ -375,7 +351,7 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
         query, lap = last._next_query, last._lap
         del last
         while query is not None:
-            following = _after_lap(lap, self._read(query, await self._send(query)))
+            following = after_lap(lap, self._read(query, await self._send(query)))
             query, lap = following._next_query, following._lap
             yield following
             del following
