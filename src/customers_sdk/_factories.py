@@ -159,6 +159,7 @@ class ClientFactories(Generic[HttpT, StripeT, OffsetT, CursorT]):
             ``CUSTOMERS_BASE_URL``).
 
         Example:
+            >>> from customers_sdk import CustomersClient
             >>> client = CustomersClient.offset(base_url="https://app.example.com", api_key="k")
             >>> client
             OffsetCustomersClient(dialect='offset', base_url='https://app.example.com')
@@ -208,6 +209,7 @@ class ClientFactories(Generic[HttpT, StripeT, OffsetT, CursorT]):
             ``CUSTOMERS_BASE_URL``).
 
         Example:
+            >>> from customers_sdk import CustomersClient
             >>> client = CustomersClient.cursor(base_url="https://api.example.com", api_key="k")
             >>> client.dialect
             'cursor'

@@ -187,8 +187,19 @@ def oldest_flow(
     customer; returns the bound. The caller's own lower bound, if any, is returned at once.
 
     Example:
-        >>> flow = oldest_flow(query, page.data, concurrency=8)  # doctest: +SKIP
-        >>> probes = next(flow)  # then flow.send([bool(page.data) for page in fetched])
+        >>> from customers_sdk import StripeCustomer
+        >>> newest = StripeCustomer.model_validate({"id": "cus_2", "created": 1_700_000_000})
+        >>> flow = oldest_flow(ListQuery(limit=1), [newest], concurrency=8)
+        >>> def found(probes):  # as a server whose oldest customer is from 1_699_999_950
+        ...     return [probe.created["lt"] > 1_699_999_950 for probe in probes]
+        >>> probes = next(flow)  # "anyone older than t?", t further back each time
+        >>> len(probes), len(probes := flow.send(found(probes)))  # then inside the bracket
+        (16, 8)
+        >>> try:
+        ...     flow.send(found(probes))
+        ... except StopIteration as done:
+        ...     print(done.value)
+        1699999947
     """
     floor = bounds_of(query).lo
     if floor is not None:
