@@ -30,13 +30,8 @@ def fence_doctests(text: str) -> str:
     """Wrap each run of doctest lines in a fenced ``pycon`` block.
 
     Example:
-        >>> print(fence_doctests("Intro.\\n\\n>>> 1 + 1  # doctest: +SKIP\\n2"))
-        Intro.
-        <BLANKLINE>
-        ```pycon
-        >>> 1 + 1
-        2
-        ```
+        >>> fence_doctests("Intro.\\n\\n>>> 1 + 1  # doctest: +SKIP\\n2").splitlines()
+        ['Intro.', '', '```pycon', '>>> 1 + 1', '2', '```']
     """
     out: list[str] = []
     indent: str | None = None
