@@ -166,6 +166,8 @@ def test_a_seeded_customer_takes_stripe_params_too(http: httpx.Client) -> None:
         ({"shipping[address][line1]": "x"}, "shipping[name]", "parameter_missing"),
         ({"tax_exempt": "sometimes"}, "tax_exempt", None),
         ({"tax[validate_location]": "never"}, "tax[validate_location]", None),
+        # `auto` is an update's value only: Stripe's create takes deferred or immediately.
+        ({"tax[validate_location]": "auto"}, "tax[validate_location]", None),
         ({"tax_id_data[0][type]": "VAT", "tax_id_data[0][value]": "1"},
          "tax_id_data[0][type]", None),
         ({"validate": "yes"}, "validate", None),
@@ -181,6 +183,15 @@ def test_bad_params_are_400_naming_the_param(
     error = error_of(http.post("/v1/customers", data=form))
     assert error["param"] == param
     assert error.get("code") == code
+
+
+def test_an_update_takes_auto_as_its_validate_location(http: httpx.Client) -> None:
+    customer_id = create(http, {"email": "tax@example.com"}).json()["id"]
+    update(http, customer_id, {"tax": {"validate_location": "auto"}})
+    error = error_of(http.post("/v1/customers", data={"tax[validate_location]": "auto"}))
+    assert error["message"] == (
+        "Invalid tax[validate_location]: must be one of deferred or immediately"
+    )
 
 
 def test_a_bad_enum_value_names_the_values() -> None:

@@ -85,6 +85,7 @@ _WRITE_PARAMS: dict[str, Param] = {
         unsettable=True, required=("address", "name"), address=ADDRESS, name=ID, phone=TEXT
     ),
     "source": ID,
+    # Stripe's create takes deferred and immediately; update adds auto.
     "tax": _shape(ip_address=TEXT, validate_location=_enum("auto", "deferred", "immediately")),
     "tax_exempt": _enum("exempt", "none", "reverse", unsettable=True),
     "validate": BOOL,
@@ -92,6 +93,7 @@ _WRITE_PARAMS: dict[str, Param] = {
 CREATE_PARAMS: Mapping[str, Param] = {
     **_WRITE_PARAMS,
     "payment_method": ID,
+    "tax": _shape(ip_address=TEXT, validate_location=_enum("deferred", "immediately")),
     "tax_id_data": Param(
         "list", item=_shape(required=("type", "value"), type=Param("tax_id_type"), value=ID)
     ),
@@ -196,7 +198,8 @@ def _scalar(raw: str, param: Param, path: str) -> Any:
         return raw == "true"
     if param.kind == "enum" and raw not in param.values:
         *head, last = param.values
-        raise _invalid(f"Invalid {path}: must be one of {', '.join(head)}, or {last}", path)
+        listed = f"{head[0]} or {last}" if len(head) == 1 else f"{', '.join(head)}, or {last}"
+        raise _invalid(f"Invalid {path}: must be one of {listed}", path)
     if param.kind == "tax_id_type" and not TAX_ID_TYPE.fullmatch(raw):
         raise _invalid(f"Invalid {path}: {raw!r} is not a tax ID type", path)
     return raw
