@@ -324,6 +324,41 @@ def test_metadata_edits_apply_in_order(http: httpx.Client) -> None:
     assert created["metadata"] == {"b": "2"}
 
 
+@pytest.mark.parametrize(
+    ("metadata", "message"),
+    [
+        ({f"k{i}": "v" for i in range(51)}, "Metadata can have up to 50 keys, but you've set 51."),
+        ({"k" * 41: "v"}, f"Invalid key: {'k' * 41} must be a string under 40 characters"),
+        ({"k": "v" * 501}, f"Invalid val: {'v' * 501} must be a string under 500 characters"),
+    ],
+)
+def test_metadata_over_stripes_limits_is_400_and_nothing_is_written(
+    http: httpx.Client, sandbox: Sandbox, metadata: dict[str, str], message: str
+) -> None:
+    # Stripe's limits: 50 keys, keys of up to 40 characters, values of up to 500.
+    form = {f"metadata[{key}]": value for key, value in metadata.items()}
+    before = sandbox.customer_count
+    error = error_of(http.post("/v1/customers", data={"name": "Ada", **form}))
+    assert (error["message"], error["param"]) == (message, "metadata")
+    assert sandbox.customer_count == before
+    customer = http.post("/v1/customers", data={"name": "Ada"}).json()
+    path = f"/v1/customers/{customer['id']}"
+    assert error_of(http.post(path, data={"name": "Grace", **form}))["message"] == message
+    assert http.get(path).json() == customer
+
+
+def test_metadata_at_stripes_limits_is_stored(http: httpx.Client) -> None:
+    full = {f"metadata[{i:0>40}]": "v" * 500 for i in range(50)}
+    customer = http.post("/v1/customers", data=full).json()
+    assert len(customer["metadata"]) == 50
+    path = f"/v1/customers/{customer['id']}"
+    # The limit is on what the customer ends up with: a new key replacing one removed fits.
+    swapped = {f"metadata[{0:0>40}]": "", "metadata[new]": "v"}
+    assert len(http.post(path, data=swapped).json()["metadata"]) == 50
+    error = error_of(http.post(path, data={"metadata[one_more]": "v"}))
+    assert error["message"] == "Metadata can have up to 50 keys, but you've set 51."
+
+
 def test_create_with_no_body_makes_an_empty_customer(http: httpx.Client) -> None:
     created = http.post("/v1/customers").json()
     assert created["email"] is None

@@ -12,6 +12,7 @@ from ._http import ApiError, JSONObject, Reply, int_param, reject_unknown_params
 from ._listing import all_of, cursor_positions
 from ._search import compile_query, decode_page_token, encode_page_token
 from ._store import CustomerRecord, Predicate, sort_key
+from ._stripe_metadata import MetadataEdit, apply_metadata
 from ._stripe_params import CREATE_PARAMS, UPDATE_PARAMS, Param, check_params, form_tree, merge
 from ._stripe_render import expand_paths, render_customer
 
@@ -129,7 +130,7 @@ def create_customer(context: Context) -> Reply:
         name=edits.fields.get("name"),
         phone=edits.fields.get("phone"),
         description=edits.fields.get("description"),
-        metadata=_apply_metadata({}, edits.metadata),
+        metadata=apply_metadata({}, edits.metadata),
         now_ms=context.now_ms,
         stripe=edits.stripe or None,
     )
@@ -148,9 +149,10 @@ def update_customer(context: Context) -> Reply:
     record = _live_customer(context)
     edits = _parse_edits(context, UPDATE_PARAMS)
     _check_card(edits)
+    metadata = apply_metadata(record.metadata, edits.metadata)  # may refuse: before any change
     for name, value in edits.fields.items():
         setattr(record, name, value)
-    record.metadata = _apply_metadata(record.metadata, edits.metadata)
+    record.metadata = metadata
     if edits.stripe:
         record.stripe = merge(record.stripe or {}, edits.stripe)
     record.updated_ms = context.now_ms
@@ -204,10 +206,6 @@ def _no_such_customer(customer_id: str) -> ApiError:
     )  # fmt: skip
 
 
-MetadataEdit = tuple[str | None, str | None]
-"""(key, value): value None deletes the key; key None clears all metadata."""
-
-
 class _Edits:
     """A write's params: record fields, Stripe-only params, metadata edits, fields to expand."""
 
@@ -254,18 +252,6 @@ def _parse_edits(context: Context, known: Mapping[str, Param]) -> _Edits:
 def _expand_values(query: str) -> list[str]:
     # Request.params keeps the last value of a name; `expand[]` may be given many times.
     return [value for name, value in parse_qsl(query) if _EXPAND.fullmatch(name)]
-
-
-def _apply_metadata(current: dict[str, str], edits: list[MetadataEdit]) -> dict[str, str]:
-    metadata = dict(current)
-    for key, value in edits:
-        if key is None:
-            metadata.clear()
-        elif value is None:
-            metadata.pop(key, None)
-        else:
-            metadata[key] = value
-    return metadata
 
 
 def _form(context: Context) -> list[tuple[str, str]]:
