@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from conftest import sandbox_client
+from customers_sdk._dialects import StripeDialect
 from customers_sdk._dialects._stripe_form import encode_params
 from customers_sdk._dialects._stripe_params import (
     AddressParams,
@@ -233,6 +234,27 @@ def test_expand_subscriptions_on_retrieve_and_on_list_pages(http: httpx.Client) 
     assert item["object"] == "subscription_item"
     assert item["price"]["recurring"]["interval"] in ("month", "year")
     assert item["current_period_end"] > item["current_period_start"]
+
+
+def test_a_subscription_s_price_names_its_product_as_stripe_s_does(http: httpx.Client) -> None:
+    page = http.get("/v1/customers", params={"limit": 30, "expand[]": "data.subscriptions"}).json()
+    subscriptions = [sub for c in page["data"] for sub in c["subscriptions"]["data"]]
+    prices = [item["price"] for sub in subscriptions for item in sub["items"]["data"]]
+    assert len({price["id"] for price in prices}) > 1
+    products: dict[str, str] = {}
+    for price in prices:
+        # Stripe's price always names its product; one product per price, on every page.
+        assert price["product"].startswith("prod_")
+        assert products.setdefault(price["id"], price["product"]) == price["product"]
+    subscribed = next(sub for sub in subscriptions if sub["items"]["data"])
+    response = http.get(
+        f"/v1/customers/{subscribed['customer']}", params={"expand[]": "subscriptions"}
+    )
+    customer = StripeDialect().read_customer(response)
+    assert customer.subscriptions is not None
+    plan = next(s.plan for s in customer.subscriptions if s.id == subscribed["id"])
+    assert plan is not None
+    assert plan.product == subscribed["items"]["data"][0]["price"]["product"]
 
 
 def test_expand_the_includable_fields_on_a_write(http: httpx.Client) -> None:

@@ -122,6 +122,7 @@ def _subscription(sub: Subscription, customer_id: str) -> JSONObject:
                     "currency": plan.currency,
                     "livemode": False,
                     "nickname": plan.name,
+                    "product": _product_id(plan.stripe_price_id),
                     "recurring": {"interval": plan.interval, "interval_count": 1},
                     "type": "recurring",
                     "unit_amount": plan.amount,
@@ -148,6 +149,12 @@ def _subscription(sub: Subscription, customer_id: str) -> JSONObject:
         "metadata": {},
         "status": sub.status,
     }
+
+
+def _product_id(price_id: str) -> str:
+    # Stripe's price always names its product; the seed's plans have none of their own, so
+    # each price gets one derived from its id: the same on every page and every run.
+    return make_id("prod_", hashlib.sha256(price_id.encode()).digest()[:14])
 
 
 def _expand_tax(customer: JSONObject, record: CustomerRecord, _: object) -> None:
