@@ -158,9 +158,10 @@ class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
         check_text(query, "query")
         return SearchQuery(
             query,
-            dialect.check_limit(limit) if is_given(limit) else None,
-            check_search_page(page) if is_given(page) else None,
-            check_search_expand(expand) if is_given(expand) else (),
+            # None is "not given", as in list() (see Dialect.list_query).
+            dialect.check_limit(limit) if is_given(limit) and limit is not None else None,
+            check_search_page(page) if is_given(page) and page is not None else None,
+            check_search_expand(expand) if is_given(expand) and expand is not None else (),
         )
 
     def _check_options(self, query: Query, options: RequestOptions) -> None:

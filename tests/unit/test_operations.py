@@ -98,7 +98,7 @@ def _list_cases() -> list[tuple[str, dict[str, Any], str]]:
     cases: list[tuple[str, dict[str, Any], str]] = []
     for dialect in DIALECTS:
         top = MAX_LIMIT[dialect]
-        for limit in (0, -1, top + 1, "10", True, 10.0, None):
+        for limit in (0, -1, top + 1, "10", True, 10.0):
             cases.append((dialect, {"limit": limit}, "limit"))
         for concurrency in (0, -2, "4", True, 1.5):
             cases.append((dialect, {"concurrency": concurrency}, "concurrency"))
@@ -111,14 +111,13 @@ def _list_cases() -> list[tuple[str, dict[str, Any], str]]:
             (dialect, {"starting_after": "a", "ending_before": "b"}, "ending_before"),
             (dialect, {"starting_after": ""}, "starting_after"),
             (dialect, {"ending_before": 5}, "ending_before"),
-            (dialect, {"starting_after": None}, "starting_after"),
         ]
     for created in ("yesterday", True, 1.5, {}, {"after": 1}, {"gte": "1"}, datetime(2024, 1, 1)):
         cases.append(("stripe", {"created": created}, "created"))
     cases.append(("stripe", {"email": 5}, "email"))
-    for offset in (-1, "5", True, 1.5, None):
+    for offset in (-1, "5", True, 1.5):
         cases.append(("offset", {"offset": offset}, "offset"))
-    for flag in ("true", 1, None):
+    for flag in ("true", 1):
         cases.append(("offset", {"include_subscriptions": flag}, "include_subscriptions"))
     documents: tuple[Any, ...] = (
         {"field": "email", "op": "like", "value": "x"},
@@ -148,6 +147,31 @@ def test_bad_list_arguments_raise_before_any_request(
     assert caught.value.param == param
     assert isinstance(caught.value, ValueError)
     assert anything.call_count == 0
+
+
+NONE_PARAMS = {
+    "stripe": ("limit", "starting_after", "ending_before", "email", "created", "expand"),
+    "offset": ("limit", "offset", "include_subscriptions"),
+    "cursor": ("limit", "starting_after", "ending_before", "filters"),
+}
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_a_list_param_given_as_none_is_not_given(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str
+) -> None:
+    # As stripe-python's encoder has it: a loop that starts with `cursor = None` ports as is.
+    route = mock_api.get(COLLECTIONS[dialect]).respond(json=page_body(dialect, [], has_more=False))
+    client = unit_driver(drive, dialect)
+    client.first_page(**dict.fromkeys(NONE_PARAMS[dialect]))
+    client.first_page()
+    first, bare = (call.request.url.params for call in route.calls)
+    assert first == bare
+    # A param the dialect does not take is refused even as None: a typo is not "not given"
+    # (Stripe's list takes a TypedDict's keys, checked at run time; the others, keywords).
+    with pytest.raises(InvalidParameterError if dialect == "stripe" else TypeError):
+        client.first_page(limt=None)
+    assert len(route.calls) == 2
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)

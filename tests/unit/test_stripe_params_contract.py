@@ -279,7 +279,8 @@ def test_metadata_unsets_as_stripe_spells_it(
     drive: Drive, mock_api: respx.MockRouter, operation: str
 ) -> None:
     # None or "" for one key unsets it; "" or {} for the whole of it clears it (the SDK's
-    # types take all four; stripe-python spells them "" only).
+    # types take all four; stripe-python spells them "" only). metadata=None clears it on an
+    # update; a create has nothing to clear, so there it is not given, as in stripe-python.
     route = mock_operations(mock_api, "stripe")
     driver = unit_driver(drive, "stripe")
     send = driver.create if operation == "create" else partial(driver.update, "cus_0001")
@@ -291,8 +292,22 @@ def test_metadata_unsets_as_stripe_spells_it(
         [("metadata[tier]", "")],
         [("metadata", "")],
         [("metadata", "")],
-        [("metadata", "")],
+        [("metadata", "")] if operation == "update" else [],
     ]
+
+
+def test_a_none_is_not_given_where_nothing_can_be_unset(
+    drive: Drive, mock_api: respx.MockRouter
+) -> None:
+    # stripe-python drops a None param; a retrieve or a create has nothing to unset, so the
+    # SDK does the same there (an update's None unsets, the test above).
+    route = mock_operations(mock_api, "stripe")
+    driver = unit_driver(drive, "stripe")
+    driver.get("cus_0001", expand=None)
+    driver.create(email="ada@example.com", payment_method=None, balance=None, address=None)
+    get, create = (request for request, _ in route.calls)
+    assert query_of(get) == []
+    assert form_of(create) == [("email", "ada@example.com")]
 
 
 def test_the_cursor_apis_metadata_holds_strings_only(

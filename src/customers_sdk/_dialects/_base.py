@@ -30,7 +30,7 @@ from .._types import WireFormat
 if TYPE_CHECKING:
     from .._models import Customer, Pagination
 
-__all__ = ["CustomerFields", "Dialect", "PageContent", "read_body", "replacing"]
+__all__ = ["CustomerFields", "Dialect", "PageContent", "read_body", "replacing", "without_none"]
 
 CustomerFields = Mapping[str, Any]
 """The fields of a create/update call that the caller gave (``None`` = set to null)."""
@@ -57,6 +57,17 @@ class PageContent(Generic[CustomerT_co]):
 
 def excerpt(response: httpx.Response) -> str:
     return response.content[:EXCERPT_CHARS].decode("utf-8", "replace")
+
+
+def without_none(params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` less those given as ``None``: where ``None`` cannot mean "unset" (a read, a
+    create), it means "not given", as stripe-python's encoder has it.
+
+    Example:
+        >>> without_none({"limit": None, "email": "ada@example.com"})
+        {'email': 'ada@example.com'}
+    """
+    return {key: value for key, value in params.items() if value is not None}
 
 
 def invalid_response(response: httpx.Response, problem: str) -> ResponseValidationError:
@@ -165,7 +176,9 @@ class Dialect:
 
     # -- list -------------------------------------------------------------------------------
     def list_query(self, given: Mapping[str, Any]) -> ListQuery:
-        """Check the caller's ``list()`` arguments (only those given) and freeze them."""
+        """Check the caller's ``list()`` arguments (only those given) and freeze them. A
+        param given as ``None`` is not given, as stripe-python's encoder drops it: a loop
+        that starts with ``cursor = None`` ports as it is."""
         for param in given:
             if param not in self.list_params:
                 raise InvalidParameterError(
@@ -173,6 +186,7 @@ class Dialect:
                     f"{', '.join(sorted(self.list_params))}",
                     param=param,
                 )
+        given = without_none(given)
         if "limit" in given:
             self.check_limit(given["limit"])
         for cursor in ("starting_after", "ending_before"):

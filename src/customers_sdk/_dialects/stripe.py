@@ -29,6 +29,7 @@ from ._base import (
     invalid_response,
     read_body,
     replacing,
+    without_none,
 )
 from ._stripe_form import encode_params, form_pairs
 from ._stripe_params import CustomerCreateParams, CustomerRetrieveParams, CustomerUpdateParams
@@ -211,6 +212,7 @@ class StripeDialect(Dialect):
 
     def build_get(self, customer_id: str, params: CustomerFields | None = None) -> RequestSpec:
         pairs: Params = ()
+        params = without_none(params or {})
         if params:
             if "expand" in params:
                 check_expand(params["expand"])
@@ -218,7 +220,9 @@ class StripeDialect(Dialect):
         return RequestSpec("GET", f"{_COLLECTION}/{id_segment(customer_id)}", pairs)
 
     def build_create(self, fields: CustomerFields) -> RequestSpec:
-        return RequestSpec("POST", _COLLECTION, form=_form_fields(fields, CustomerCreateParams))
+        # A new customer has nothing to unset: None is "not given" here (update unsets).
+        form = _form_fields(without_none(fields), CustomerCreateParams)
+        return RequestSpec("POST", _COLLECTION, form=form)
 
     def build_update(self, customer_id: str, fields: CustomerFields) -> RequestSpec:
         form = _form_fields(fields, CustomerUpdateParams)
