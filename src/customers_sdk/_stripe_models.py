@@ -10,10 +10,11 @@ subscriptions, it is also the portable list that ``Customer`` code loops over, a
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Annotated, Any, get_args
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, PrivateAttr, ValidationInfo, field_validator
 
 from ._models import Customer, Subscription, _aliases
 from ._stripe_objects import (
@@ -35,6 +36,15 @@ __all__ = ["StripeCustomer"]
 # Portable names read from a Stripe key that another field keeps under Stripe's name (or that
 # Stripe does not send): left out of to_dict(), which gives back Stripe's JSON.
 _PORTABLE_ONLY = frozenset({"created_at", "live", "updated_at", "has_active_subscription"})
+
+
+class _WireSubscriptions(StripeList[Subscription]):
+    # An expanded subscriptions list that also keeps the subscriptions as Stripe sent them,
+    # for to_dict(): its items are read into the portable Subscription (the period from the
+    # items, the price mapped onto `plan`), which is not Stripe's JSON. A private attribute
+    # (copied and pickled with the model) costs a Python call per object built: only this
+    # list pays it, and only when subscriptions are expanded.
+    _wire: list[Any] | None = PrivateAttr(default=None)
 
 
 class StripeCustomer(Customer):
@@ -129,15 +139,20 @@ class StripeCustomer(Customer):
         if isinstance(value, Mapping) and isinstance(value.get("data"), list):
             from ._dialects.stripe import _normalize_subscription as normalize
 
+            wire = value["data"]
             try:
-                return {**value, "data": [normalize(s) for s in value["data"]]}
+                normalized = {**value, "data": [normalize(s) for s in wire]}
             except (TypeError, AttributeError, LookupError) as exc:
                 raise ValueError(f"unexpected shape ({type(exc).__name__}: {exc})") from exc
+            subscriptions = _WireSubscriptions.model_validate(normalized, context=info.context)
+            subscriptions._wire = wire
+            return subscriptions
         return value
 
     def to_dict(self) -> dict[str, Any]:
         """Stripe's JSON for this customer: the keys the wire sent (extras included), under
-        Stripe's names, ``created`` in epoch seconds.
+        Stripe's names, ``created`` in epoch seconds, expanded subscriptions as Stripe sent
+        them.
 
         Returns:
             The customer as Stripe's JSON object (a dict of JSON values).
@@ -146,7 +161,12 @@ class StripeCustomer(Customer):
             >>> StripeCustomer(id="cus_1", created=0, tax_exempt="none").to_dict()
             {'id': 'cus_1', 'created': 0, 'tax_exempt': 'none'}
         """
-        return self.model_dump(mode="json", exclude_unset=True, exclude=set(_PORTABLE_ONLY))
+        data = self.model_dump(mode="json", exclude_unset=True, exclude=set(_PORTABLE_ONLY))
+        subscriptions = self.subscriptions
+        wire = subscriptions._wire if isinstance(subscriptions, _WireSubscriptions) else None
+        if wire is not None and "subscriptions" in data:
+            data["subscriptions"]["data"] = copy.deepcopy(wire)
+        return data
 
 
 for _name, _field in StripeCustomer.model_fields.items():

@@ -143,13 +143,34 @@ def test_expanded_fields_are_models_and_subscriptions_a_list_object(wide: httpx.
     first: Subscription = subscriptions[0]
     assert subscriptions[:1] == [first]
     assert customer.has_active_subscription == any(s.is_active for s in subscriptions)
-    # Everything but the subscriptions' inner shapes (mapped to the portable Subscription)
-    # comes back as sent.
-    dumped = customer.to_dict()
-    assert {k: v for k, v in dumped.items() if k != "subscriptions"} == {
-        k: v for k, v in wire.items() if k != "subscriptions"
-    }
-    assert dumped["subscriptions"]["total_count"] == expected["total_count"]
+    # Stripe's JSON back, key for key, the subscriptions as Stripe sent them (their items,
+    # prices and epoch periods), though they read as the portable Subscription.
+    assert customer.to_dict() == wire
+    assert first.current_period_start is not None or first.plan is None
+    # A copy of what was sent: changing it changes neither the customer nor the next dict.
+    customer.to_dict()["subscriptions"]["data"].clear()
+    assert customer.to_dict() == wire
+    import pickle
+
+    for copied in (customer.model_copy(deep=True), pickle.loads(pickle.dumps(customer))):
+        assert copied.to_dict() == wire
+
+
+def test_an_expanded_walk_gives_stripe_s_json_back_for_every_customer(
+    drive: Drive,
+) -> None:
+    sandbox = Sandbox(customers=40, wide=True)
+    client = drive.stripe(
+        api_key=KEY,
+        base_url="http://sandbox",
+        http_client=drive.http_client(transport=SandboxTransport(sandbox)),
+    )
+    customers = client.list_all(limit=15, expand=["data.subscriptions"])
+    with sandbox_client(sandbox) as http:
+        query = {"limit": "40", "expand[]": "data.subscriptions"}
+        raw = http.get("/v1/customers", params=query).json()["data"]
+    assert any(wire["subscriptions"]["data"] for wire in raw)
+    assert [c.to_dict() for c in customers] == raw
 
 
 def test_a_legacy_plan_keeps_product_and_interval_count() -> None:
