@@ -59,18 +59,25 @@ def first_line(page: Page[StripeCustomer]) -> str | None:
 
 
 # -- Stripe ---------------------------------------------------------------------------------------
-def test_wide_customers_read_through_the_sdk_are_typed_and_give_their_json_back(
-    drive: Drive,
-) -> None:
+def _walk_wide(drive: Drive, expand: list[str]) -> tuple[list[Any], list[dict[str, Any]]]:
+    """Every wide customer walked through the SDK, 15 a page, and the same as raw JSON."""
     sandbox = Sandbox(customers=40, wide=True)
     client = drive.stripe(
         api_key=KEY,
         base_url="http://sandbox",
         http_client=drive.http_client(transport=SandboxTransport(sandbox)),
     )
-    customers = client.list_all(limit=15)
+    customers = client.list_all(limit=15, **({"expand": expand} if expand else {}))
     with sandbox_client(sandbox) as http:
-        raw = http.get("/v1/customers", params={"limit": 40}).json()["data"]
+        query = httpx.QueryParams([("limit", "40"), *(("expand[]", path) for path in expand)])
+        raw: list[dict[str, Any]] = http.get("/v1/customers", params=query).json()["data"]
+    return customers, raw
+
+
+def test_wide_customers_read_through_the_sdk_are_typed_and_give_their_json_back(
+    drive: Drive,
+) -> None:
+    customers, raw = _walk_wide(drive, [])
     assert [c.id for c in customers] == [r["id"] for r in raw]
     for customer, wire in zip(customers, raw, strict=True):
         assert isinstance(customer, StripeCustomer)
@@ -159,16 +166,7 @@ def test_expanded_fields_are_models_and_subscriptions_a_list_object(wide: httpx.
 def test_an_expanded_walk_gives_stripe_s_json_back_for_every_customer(
     drive: Drive,
 ) -> None:
-    sandbox = Sandbox(customers=40, wide=True)
-    client = drive.stripe(
-        api_key=KEY,
-        base_url="http://sandbox",
-        http_client=drive.http_client(transport=SandboxTransport(sandbox)),
-    )
-    customers = client.list_all(limit=15, expand=["data.subscriptions"])
-    with sandbox_client(sandbox) as http:
-        query = {"limit": "40", "expand[]": "data.subscriptions"}
-        raw = http.get("/v1/customers", params=query).json()["data"]
+    customers, raw = _walk_wide(drive, ["data.subscriptions"])
     assert any(wire["subscriptions"]["data"] for wire in raw)
     assert [c.to_dict() for c in customers] == raw
 
