@@ -229,18 +229,25 @@ class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
         timeout: Timeout | NotGiven,
         max_retries: int | NotGiven,
         headers: Mapping[str, str | None],
+        api_key: str | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A light copy with other options, sharing the connection pool and rate limiter.
 
         ``headers`` replace the client's of the same name (case-insensitive); ``None`` drops
-        one. The copy never closes the pool: its owner, the original, does.
+        one. The copy never closes the pool: its owner, the original, does. With another
+        ``api_key``, the copy sends it and masks it (not the original's) in what it shows.
         """
         settings = self._settings
         if is_given(max_retries):
             check_max_retries(max_retries)
+        key = settings.api_key
+        if is_given(api_key):
+            key = check_api_key(api_key, "api_key")
+            headers = {**headers, "Authorization": f"Bearer {key}"}
         clone = copy.copy(self)
         clone._settings = replace(
             settings,
+            api_key=key,
             timeout=settings.timeout if isinstance(timeout, NotGiven) else to_timeout(timeout),
             max_retries=settings.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             headers=merge_headers(settings.headers, headers),
@@ -254,6 +261,7 @@ class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
+        api_key: str | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A light copy of this client with other defaults, sharing its connection pool.
 
@@ -264,6 +272,8 @@ class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
             timeout: The copy's default timeout.
             max_retries: The copy's default number of retries.
             default_headers: Headers sent with every request of the copy, over this client's.
+            api_key: Another key for the copy (checked as the client's own is); the copy
+                masks it in errors and logs.
 
         Returns:
             A client of the same class, configured as this one but for what was given.
@@ -276,6 +286,7 @@ class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
             timeout=timeout,
             max_retries=max_retries,
             headers=check_headers(default_headers, "default_headers"),
+            api_key=api_key,
         )
 
     if not TYPE_CHECKING:  # at run time only: to a type checker, the method is just missing

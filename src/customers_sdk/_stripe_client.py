@@ -71,6 +71,7 @@ class StripeOptions:
             timeout: Timeout | NotGiven,
             max_retries: int | NotGiven,
             headers: Mapping[str, str | None],
+            api_key: str | NotGiven = NOT_GIVEN,
         ) -> Self: ...
 
     def with_options(
@@ -81,6 +82,7 @@ class StripeOptions:
         default_headers: Mapping[str, str] | None = None,
         stripe_account: str | NotGiven | None = NOT_GIVEN,
         stripe_version: str | NotGiven | None = NOT_GIVEN,
+        api_key: str | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A light copy of this client with other defaults, sharing its connection pool.
 
@@ -90,6 +92,8 @@ class StripeOptions:
             default_headers: Headers sent with every request of the copy, over this client's.
             stripe_account: The connected account the copy acts for (``None``: none).
             stripe_version: The copy's ``Stripe-Version`` (``None``: the account's default).
+            api_key: Another key for the copy, as stripe-python's per-request ``api_key``
+                (checked as the client's own is); the copy masks it in errors and logs.
 
         Returns:
             A client of the same class, configured as this one but for what was given.
@@ -100,7 +104,9 @@ class StripeOptions:
         """
         changes = stripe_headers(stripe_version, stripe_account)
         changes.update(check_headers(default_headers, "default_headers"))
-        return self._copy_with(timeout=timeout, max_retries=max_retries, headers=changes)
+        return self._copy_with(
+            timeout=timeout, max_retries=max_retries, headers=changes, api_key=api_key
+        )
 
 
 class StripeCustomersClient(StripeOptions, CustomersClient, dialect="stripe"):

@@ -10,6 +10,7 @@ import pytest
 import respx
 
 from conftest import (
+    API_KEY,
     COLLECTIONS,
     DIALECTS,
     OPERATIONS,
@@ -21,7 +22,12 @@ from conftest import (
     page_body,
     unit_driver,
 )
-from customers_sdk import STRIPE_API_VERSION, InternalServerError, InvalidParameterError
+from customers_sdk import (
+    STRIPE_API_VERSION,
+    AuthenticationError,
+    InternalServerError,
+    InvalidParameterError,
+)
 
 STRIPE_OPERATIONS = [operation for dialect, operation in OPERATIONS if dialect == "stripe"]
 
@@ -76,6 +82,30 @@ def test_the_copys_options_are_its_own(
     assert len(waits.seconds) == 2
 
 
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_a_copy_with_another_key_sends_it_and_masks_it(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str
+) -> None:
+    # stripe-python takes an api_key per request; here a copy holds it (for the pool's sake).
+    other = "sk_test_other_4eC39HqLyjWDarjtT1zd"
+    echo = {"error": {"message": f"no such key: {other}", "type": "invalid_request_error"}}
+    route = mock_api.get(COLLECTIONS[dialect]).mock(
+        side_effect=[
+            httpx.Response(401, json=echo),
+            httpx.Response(200, json=page_body(dialect, [], has_more=False)),
+        ]
+    )
+    original = unit_driver(drive, dialect)
+    copy = drive.wrap(original.client.with_options(api_key=other))
+    with pytest.raises(AuthenticationError) as error:
+        copy.first_page()
+    assert other not in str(error.value)
+    assert other not in repr(error.value.body)
+    original.first_page()
+    sent = [call.request.headers["Authorization"] for call in route.calls]
+    assert sent == [f"Bearer {other}", f"Bearer {API_KEY}"]
+
+
 @pytest.mark.parametrize(
     "options",
     [
@@ -85,6 +115,9 @@ def test_the_copys_options_are_its_own(
         {"max_retries": True},
         {"default_headers": {"X-A": "a\r\nInjected: 1"}},
         {"default_headers": {"Bad Name": "1"}},
+        {"api_key": ""},
+        {"api_key": "sk_test_x\r\nInjected: 1"},
+        {"api_key": None},
     ],
 )
 @pytest.mark.parametrize("dialect", DIALECTS)
