@@ -101,6 +101,13 @@ def test_wrong_params_are_type_errors() -> None:
             encode_params(params, shape)
 
 
+def test_a_create_s_tax_location_check_has_no_auto() -> None:
+    # Stripe's create takes deferred or immediately; `auto` is an update's (a 400 on create).
+    updated: CustomerUpdateParams = {"tax": {"validate_location": "auto"}}
+    created: CustomerCreateParams = {"tax": {"validate_location": "auto"}}  # type: ignore[typeddict-item]
+    assert updated["tax"] == created["tax"]
+
+
 def test_wrong_values_are_type_errors_and_refused_before_sending() -> None:
     # An unknown enum value is a type error, but passes at run time: Stripe may have added it.
     new_enum: CustomerCreateParams = {"tax_exempt": "sometimes"}  # type: ignore[typeddict-item]

@@ -21,6 +21,7 @@ __all__ = [
     "AddressParams",
     "CashBalanceParams",
     "CashBalanceSettingsParams",
+    "CreateTaxParams",
     "CreatedRangeParams",
     "CustomerCreateParams",
     "CustomerDeleteParams",
@@ -43,7 +44,8 @@ __all__ = [
 TaxExempt = Literal["exempt", "none", "reverse"]
 AmountTaxDisplay = Literal["exclude_tax", "include_inclusive_tax"]
 ReconciliationMode = Literal["automatic", "manual", "merchant_default"]
-# Stripe's create takes `deferred` and `immediately`; update adds `auto`. One shape for both.
+# Stripe's create takes `deferred` and `immediately`; update adds `auto`.
+ValidateLocationOnCreate = Literal["deferred", "immediately"]
 ValidateLocation = Literal["auto", "deferred", "immediately"]
 TaxIdType = Literal[
     "ad_nrt", "ae_trn", "al_tin", "am_tin", "ao_tin", "ar_cuit", "au_abn", "au_acn", "au_arn",
@@ -129,14 +131,23 @@ class InvoiceSettingsParams(TypedDict, total=False):
     """How invoices are rendered; ``""`` or ``None`` unsets them."""
 
 
+class CreateTaxParams(TypedDict, total=False):
+    """What Stripe needs to compute a new customer's tax (``create``'s ``tax``)."""
+
+    ip_address: str | None
+    """An IPv4 or IPv6 address to infer the customer's location from."""
+    validate_location: ValidateLocationOnCreate
+    """When to check the customer's tax location: ``"deferred"`` or ``"immediately"``."""
+
+
 class TaxParams(TypedDict, total=False):
-    """What Stripe needs to compute the customer's tax."""
+    """What Stripe needs to compute the customer's tax (``update``'s ``tax``)."""
 
     ip_address: str | None
     """An IPv4 or IPv6 address to infer the customer's location from."""
     validate_location: ValidateLocation
-    """When to check the customer's tax location: ``"deferred"``, ``"immediately"`` or (on
-    update) ``"auto"``."""
+    """When to check the customer's tax location: ``"deferred"``, ``"immediately"`` or
+    ``"auto"`` (only where the customer pays tax)."""
 
 
 class TaxIdDataParams(TypedDict):
@@ -215,8 +226,6 @@ class _CustomerWriteParams(TypedDict, total=False):
     """Where to ship to the customer; ``""`` or ``None`` unsets it."""
     source: str
     """A token or source id to attach as the default payment source (legacy sources)."""
-    tax: TaxParams
-    """Tax details: the IP address to locate the customer by, when to check the location."""
     tax_exempt: TaxExempt | Literal[""] | None
     """``"none"``, ``"exempt"`` or ``"reverse"``; ``""`` or ``None`` unsets it."""
     validate: bool
@@ -236,6 +245,8 @@ class CustomerCreateParams(_CustomerWriteParams, total=False):
 
     payment_method: str
     """The id of a payment method to attach to the customer."""
+    tax: CreateTaxParams
+    """Tax details: the IP address to locate the customer by, when to check the location."""
     tax_id_data: list[TaxIdDataParams]
     """Tax ids to attach to the new customer."""
     test_clock: str
@@ -251,6 +262,8 @@ class CustomerUpdateParams(_CustomerWriteParams, total=False):
 
     default_source: str
     """The id of the customer's source to make the default (legacy sources)."""
+    tax: TaxParams
+    """Tax details: the IP address to locate the customer by, when to check the location."""
 
 
 class CustomerRetrieveParams(TypedDict, total=False):
