@@ -5,8 +5,10 @@ anything is sent, and no message ever quotes the key.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
 import httpx
 
@@ -23,6 +25,7 @@ __all__ = [
     "check_nesting",
     "check_text",
     "merge_headers",
+    "number_text",
 ]
 
 # What h11 sends: visible ASCII, inner spaces and tabs (httpx encodes header values as ASCII).
@@ -225,6 +228,35 @@ def check_text(value: str, param: str) -> str:
             param=param,
         )
     return value
+
+
+def number_text(value: int | float | Decimal, param: str, where: str | None = None) -> str:
+    """``value`` as the text a query or form sends: a finite number whose ``str()`` Python can
+    give (an int past 4300 digits has none: a bare ``ValueError``). ``where`` names the spot
+    inside ``param`` (``metadata[n]``); ``nan`` and ``inf`` are no amount a server reads.
+
+    Example:
+        >>> number_text(2.5, "ratio")
+        '2.5'
+        >>> number_text(float("nan"), "extra_query", "extra_query['ratio']")
+        Traceback (most recent call last):
+        ...
+        customers_sdk._errors.InvalidParameterError: extra_query['ratio'] must be a finite \
+number of at most 4300 digits, got nan
+    """
+    if isinstance(value, int):
+        try:
+            return str(value)
+        except ValueError:
+            shown = f"an int of {value.bit_length()} bits"
+    elif value.is_finite() if isinstance(value, Decimal) else math.isfinite(value):
+        return str(value)
+    else:
+        shown = str(value)
+    raise InvalidParameterError(
+        f"{where or param} must be a finite number of at most 4300 digits, got {shown}",
+        param=param,
+    )
 
 
 def check_base_url(url: object, source: str) -> str:

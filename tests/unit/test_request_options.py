@@ -5,6 +5,7 @@ that a walk's every page and a call's every retry carry the same extras."""
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -97,7 +98,17 @@ def test_extra_query_goes_beside_the_calls_own_query(
 
 @pytest.mark.parametrize("dialect", ["offset", "cursor"])
 @pytest.mark.parametrize(
-    "bad", [{"nested": {"a": 1}}, {"many": ["a", "b"]}, {"none": None}, {"": "x"}, ["a"]]
+    "bad",
+    [
+        {"nested": {"a": 1}},
+        {"many": ["a", "b"]},
+        {"none": None},
+        {"": "x"},
+        ["a"],
+        {"huge": 10**5000},  # str() of it is a bare ValueError
+        {"nan": math.nan},
+        {"inf": -math.inf},
+    ],
 )
 def test_a_json_apis_extra_query_holds_only_scalars(
     drive: Drive, mock_api: respx.MockRouter, dialect: str, bad: Any
@@ -110,7 +121,10 @@ def test_a_json_apis_extra_query_holds_only_scalars(
 
 
 @pytest.mark.parametrize("extra", ["extra_query", "extra_body"])
-@pytest.mark.parametrize("bad", [{"x": object()}, {"a[b]": "1"}, {"a": {"": "1"}}, ["a"]])
+@pytest.mark.parametrize(
+    "bad",
+    [{"x": object()}, {"a[b]": "1"}, {"a": {"": "1"}}, ["a"], {"x": 10**5000}, {"x": math.inf}],
+)
 def test_stripes_extras_refuse_what_they_cannot_encode_by_their_name(
     drive: Drive, mock_api: respx.MockRouter, bad: Any, extra: str
 ) -> None:

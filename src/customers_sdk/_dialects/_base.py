@@ -23,7 +23,7 @@ from .._errors import (
     error_class_for_status,
     error_field,
 )
-from .._inputs import check_nesting, check_text
+from .._inputs import check_nesting, check_text, number_text
 from .._request import ListQuery, Params, Query, RequestSpec, SearchQuery, check_id
 from .._types import WireFormat
 
@@ -271,7 +271,7 @@ class Dialect:
             if isinstance(value, bool):
                 value = "true" if value else "false"
             elif isinstance(value, int | float):
-                value = str(value)
+                value = number_text(value, param, f"{param}[{key!r}]")
             if not isinstance(value, str):
                 raise InvalidParameterError(
                     f"{param}[{key!r}] must be a str, int, float or bool, "

@@ -21,7 +21,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from .._errors import InvalidParameterError
-from .._inputs import check_nesting
+from .._inputs import check_nesting, number_text
 from .._request import Params
 from ._typed_values import check_params, check_values
 
@@ -55,7 +55,7 @@ def _encode(key: str, value: object, param: str, pairs: list[tuple[str, str]]) -
     elif isinstance(value, bool):
         pairs.append((key, "true" if value else "false"))
     elif isinstance(value, int | float | Decimal):
-        pairs.append((key, str(value)))
+        pairs.append((key, number_text(value, param, key)))
     elif isinstance(value, datetime):
         pairs.append((key, str(_epoch_seconds(value, key, param))))
     elif isinstance(value, Mapping):
