@@ -16,6 +16,7 @@ from ._errors import InvalidParameterError
 
 __all__ = [
     "MAX_PARAM_DEPTH",
+    "MAX_SECONDS",
     "check_api_key",
     "check_base_url",
     "check_extra_headers",
@@ -23,6 +24,7 @@ __all__ = [
     "check_headers",
     "check_max_retries",
     "check_nesting",
+    "check_seconds",
     "check_text",
     "merge_headers",
     "number_text",
@@ -167,6 +169,30 @@ def check_max_retries(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidParameterError("max_retries must be an int >= 0", param="max_retries")
     return value
+
+
+MAX_SECONDS = 1e9
+"""The longest timeout or deadline taken (~31 years): a socket's timer holds at most ~292 years
+in nanoseconds, and a longer wait (``inf`` included) failed there with an ``OverflowError``.
+``None`` is the way to say "no timeout"."""
+
+
+def check_seconds(value: object, *, zero: bool = True) -> float | None:
+    """``value`` as seconds a socket can wait: a number (not a bool) from 0 (above 0 unless
+    ``zero``) to :data:`MAX_SECONDS`; ``None`` if the value is not one, NaN and ``inf`` included.
+
+    Example:
+        >>> check_seconds(2), check_seconds(float("inf")), check_seconds(0, zero=False)
+        (2.0, None, None)
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        seconds = float(value)
+    except OverflowError:  # an int past any float
+        return None
+    low_ok = seconds >= 0 if zero else seconds > 0  # NaN fails both
+    return seconds if low_ok and seconds <= MAX_SECONDS else None
 
 
 def check_extra_headers(

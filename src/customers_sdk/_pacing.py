@@ -15,6 +15,7 @@ import httpx
 
 from . import _retry
 from ._errors import APITimeoutError, CustomersError, InvalidParameterError
+from ._inputs import MAX_SECONDS, check_seconds
 from ._settings import Settings
 
 __all__ = ["Pacing"]
@@ -31,13 +32,13 @@ class Pacing:
     def __init__(self, settings: Settings, deadline: float | None) -> None:
         self.settings = settings
         self.started = settings.clock()
-        if deadline is not None and (
-            isinstance(deadline, bool) or not isinstance(deadline, (int, float)) or not deadline > 0
-        ):
+        seconds = None if deadline is None else check_seconds(deadline, zero=False)
+        if deadline is not None and seconds is None:
             raise InvalidParameterError(
-                "deadline must be a number of seconds > 0", param="deadline"
+                f"deadline must be a number of seconds > 0 and at most {MAX_SECONDS:g}",
+                param="deadline",
             )
-        self.deadline_at = None if deadline is None else self.started + deadline
+        self.deadline_at = None if seconds is None else self.started + seconds
         self.attempt = 0
         self._last_error: CustomersError | None = None
 

@@ -209,7 +209,21 @@ def test_caller_owned_http_client_is_used_and_never_closed(drive: Drive) -> None
     assert http.is_closed is True
 
 
-@pytest.mark.parametrize("timeout", ["5", -1, float("nan"), True])
+@pytest.mark.parametrize(
+    "timeout",
+    [
+        "5",
+        -1,
+        float("nan"),
+        True,
+        float("inf"),
+        10**400,
+        httpx.Timeout(float("nan")),
+        httpx.Timeout(1.0, connect=-1.0),
+        httpx.Timeout(1.0, write=float("inf")),
+    ],
+    ids=repr,
+)
 def test_bad_timeout_is_an_invalid_parameter(timeout: object) -> None:
     with pytest.raises(InvalidParameterError) as caught:
         CustomersClient.stripe(api_key="sk_test_x", timeout=timeout)  # type: ignore[arg-type]

@@ -63,15 +63,24 @@ def test_extra_headers_add_override_case_insensitively_and_drop(
 
 
 @operations
-def test_bad_extra_headers_are_refused_before_sending(
+def test_bad_options_are_refused_before_sending(
     drive: Drive, mock_api: respx.MockRouter, dialect: str, operation: str
 ) -> None:
     route = mock_operations(mock_api, dialect)
     driver = unit_driver(drive, dialect)
-    for bad in ({"X-Bad": "a\r\nInjected: 1"}, {"Bad Name": "1"}, ["X-A", "1"]):
+    bad_options: list[dict[str, Any]] = [
+        {"extra_headers": {"X-Bad": "a\r\nInjected: 1"}},
+        {"extra_headers": {"Bad Name": "1"}},
+        {"extra_headers": ["X-A", "1"]},
+        # Seconds past what a socket can wait: sent, an OverflowError in the socket layer.
+        {"timeout": math.inf},
+        {"deadline": 10**400},
+        {"deadline": math.inf},
+    ]
+    for options in bad_options:
         with pytest.raises(InvalidParameterError) as error:
-            call_operation(driver, dialect, operation, extra_headers=bad)
-        assert error.value.param == "extra_headers"
+            call_operation(driver, dialect, operation, **options)
+        assert error.value.param == next(iter(options))
     assert not route.called
 
 

@@ -81,6 +81,8 @@ def test_the_copys_options_are_its_own(
     [
         {"timeout": -1},
         {"timeout": "5"},
+        {"timeout": float("inf")},
+        {"timeout": httpx.Timeout(1.0, read=float("nan"))},
         {"max_retries": -1},
         {"max_retries": True},
         {"default_headers": {"X-A": "a\r\nInjected: 1"}},
