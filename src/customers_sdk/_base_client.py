@@ -14,6 +14,7 @@ import httpx
 from ._body import DEFAULT_MAX_RESPONSE_BYTES, check_max_response_bytes, masking
 from ._call import Call
 from ._dialects import Dialect, PageContent
+from ._dialects._base import invalid_response
 from ._errors import InvalidParameterError, UnsupportedOperationError
 from ._factories import ClientFactories, CursorT, HttpT, OffsetT, StripeT
 from ._fleet import choose_limiter
@@ -181,7 +182,20 @@ class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
         dialect = self._settings.dialect
         with masking(self._settings.scrub):  # the next query too: a stalled walk quotes ids
             content = dialect.read_page(response, query)
-            return content, dialect.follow(query, content, response)
+            following = dialect.follow(query, content, response)
+            if following is not None and self._shows_key(self._page_spec(following)):
+                # httpx logs each URL it requests, and proxies keep them: a server echoing the
+                # key as a cursor or a token must not get it sent there.
+                raise invalid_response(
+                    response,
+                    "the next page's cursor or token holds the API key, which its URL would "
+                    "carry: the walk stops here",
+                )
+            return content, following
+
+    def _shows_key(self, spec: RequestSpec) -> bool:
+        redact = self._settings.redact
+        return any(redact(value) != value for _, value in spec.params)
 
     def _spec(
         self,
