@@ -52,6 +52,11 @@ __all__ = ["BaseClient"]
 _OPERATIONS = frozenset({"get", "retrieve", "create", "update", "modify", "delete", "search"})
 
 
+MAX_CURSOR_CHARS = 4096
+"""The longest cursor or search token a walk sends on (Stripe's are under 300 characters):
+percent-encoded, even one of 4-byte characters stays under httpx's 64 KiB URL limit."""
+
+
 class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
     """Configuration and the pure half of every operation, shared by both client families.
 
@@ -183,19 +188,26 @@ class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
         with masking(self._settings.scrub):  # the next query too: a stalled walk quotes ids
             content = dialect.read_page(response, query)
             following = dialect.follow(query, content, response)
-            if following is not None and self._shows_key(self._page_spec(following)):
-                # httpx logs each URL it requests, and proxies keep them: a server echoing the
-                # key as a cursor or a token must not get it sent there.
-                raise invalid_response(
-                    response,
-                    "the next page's cursor or token holds the API key, which its URL would "
-                    "carry: the walk stops here",
-                )
+            if following is not None and (problem := self._unsendable(query, following)):
+                raise invalid_response(response, f"{problem}: the walk stops here")
             return content, following
 
-    def _shows_key(self, spec: RequestSpec) -> bool:
-        redact = self._settings.redact
-        return any(redact(value) != value for _, value in spec.params)
+    def _unsendable(self, query: Query, following: Query) -> str | None:
+        """Why the next page's URL cannot carry what the server gave as its cursor or token
+        (``None``: it can). httpx logs each URL it requests, and proxies keep them: a server
+        echoing the key there must not get it sent."""
+        own = set(self._page_spec(query).params)
+        for name, value in self._page_spec(following).params:
+            if (name, value) in own:
+                continue
+            if len(value) > MAX_CURSOR_CHARS:
+                return (
+                    f"the next page's {name} is {len(value)} characters long, more than a URL "
+                    f"can carry ({MAX_CURSOR_CHARS} at most)"
+                )
+            if self._settings.redact(value) != value:
+                return f"the next page's {name} holds the API key, which its URL would carry"
+        return None
 
     def _spec(
         self,
