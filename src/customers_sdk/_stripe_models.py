@@ -36,6 +36,11 @@ __all__ = ["StripeCustomer"]
 # Stripe does not send): left out of to_dict(), which gives back Stripe's JSON.
 _PORTABLE_ONLY = frozenset({"created_at", "live", "updated_at", "has_active_subscription"})
 
+# Made at module level, where pydantic files each under its name ("StripeList[Subscription]")
+# in StripeList's module, which is where pickle looks a class up: made first in a class body,
+# an expanded list failed to pickle. The annotations below get these same classes back.
+_EXPANDED_LISTS = (StripeList[StripeObject], StripeList[Subscription], StripeList[TaxId])
+
 
 class StripeCustomer(Customer):
     """A customer of Stripe's ``/v1/customers``: the portable :class:`Customer` plus every

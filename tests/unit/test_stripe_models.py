@@ -378,11 +378,22 @@ def test_a_customer_holds_its_nested_objects_as_dicts_made_objects_when_read(
 def test_a_customer_with_nested_objects_copies_and_pickles() -> None:
     import pickle
 
-    customer = StripeCustomer.model_validate({"id": "c", "address": {"line1": "x", "zz": 1}})
+    customer = StripeCustomer.model_validate(
+        {
+            "id": "c",
+            "address": {"line1": "x", "zz": 1},
+            # Expanded lists: each a parametrized StripeList, which pickle looks up by name.
+            "subscriptions": {"object": "list", "data": [{"id": "sub_1"}], "has_more": False},
+            "tax_ids": {"object": "list", "data": [{"id": "txi_1"}], "total_count": 1},
+            "sources": {"object": "list", "data": [{"id": "card_1"}]},
+        }
+    )
     for copied in (customer.model_copy(deep=True), pickle.loads(pickle.dumps(customer))):
         assert copied == customer
         assert copied.address is not None
         assert copied.address.extra == {"zz": 1}
+        assert copied.subscriptions is not None
+        assert [s.id for s in copied.subscriptions] == ["sub_1"]
 
 
 def test_a_dataframe_of_stripe_customers_has_the_portable_columns_then_stripes() -> None:
