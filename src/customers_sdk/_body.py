@@ -20,6 +20,7 @@ import httpx
 
 from ._dialects._base import EXCERPT_CHARS, request_id_of
 from ._errors import CustomersError, InvalidParameterError, ResponseValidationError
+from ._inputs import shown
 
 __all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "BodyBuffer", "check_max_response_bytes", "masking"]
 
@@ -38,7 +39,7 @@ def check_max_response_bytes(value: object) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InvalidParameterError(
-            f"max_response_bytes must be an int >= 1 or None, got {value!r}",
+            f"max_response_bytes must be an int >= 1 or None, got {shown(value)}",
             param="max_response_bytes",
         )
     return value

@@ -28,6 +28,7 @@ __all__ = [
     "check_text",
     "merge_headers",
     "number_text",
+    "shown",
 ]
 
 # What h11 sends: visible ASCII, inner spaces and tabs (httpx encodes header values as ASCII).
@@ -274,15 +275,29 @@ number of at most 4300 digits, got nan
         try:
             return str(value)
         except ValueError:
-            shown = f"an int of {value.bit_length()} bits"
+            pass
     elif value.is_finite() if isinstance(value, Decimal) else math.isfinite(value):
         return str(value)
-    else:
-        shown = str(value)
     raise InvalidParameterError(
-        f"{where or param} must be a finite number of at most 4300 digits, got {shown}",
+        f"{where or param} must be a finite number of at most 4300 digits, got {shown(value)}",
         param=param,
     )
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` for an error message; an int Python will not print (past 4300 digits,
+    a bare ``ValueError``) by its size instead.
+
+    Example:
+        >>> shown("a"), shown(7), shown(-(10**5000))
+        ("'a'", '7', 'an int of 16610 bits')
+    """
+    try:
+        return repr(value)
+    except ValueError:
+        if isinstance(value, int):
+            return f"an int of {value.bit_length()} bits"
+        raise
 
 
 def check_base_url(url: object, source: str) -> str:

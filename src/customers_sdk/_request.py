@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from ._dialects._stripe_params import CreatedRangeParams
 from ._errors import InvalidParameterError
-from ._inputs import check_text
+from ._inputs import check_text, shown
 
 __all__ = [
     "MAX_ID_LENGTH",
@@ -148,7 +148,7 @@ def check_search_page(value: object) -> str:
     if not isinstance(value, str) or not value or value.strip() != value:
         raise InvalidParameterError(
             "page must be a previous search page's next_page_token (a non-empty string), "
-            f"got {value!r}",
+            f"got {shown(value)}",
             param="page",
         )
     return check_text(value, "page")

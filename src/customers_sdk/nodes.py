@@ -123,6 +123,12 @@ def _as_limit(value: object) -> int:
     # Hosts often hand over form values as strings or JSON numbers as floats: accept "20" and
     # 20.0, leave the range check (1..100) to the client.
     if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value):
+        digits = len(value.strip())
+        if digits > 4300:  # int() refuses to read it (a bare ValueError); far out of range
+            raise InvalidParameterError(
+                f"limit must be between 1 and 100, got a number of {digits} digits",
+                param="limit",
+            )
         return int(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)

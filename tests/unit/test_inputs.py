@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -392,6 +393,24 @@ def test_ints_beyond_64_bits_are_refused(drive: Drive, value: int) -> None:
         with pytest.raises(InvalidParameterError, match="64-bit") as caught:
             _unsent(drive, "stripe").first_page(created=created)
         assert caught.value.param == "created"
+
+
+@pytest.mark.parametrize("value", [10**5000, -(10**5000)], ids=["huge", "-huge"])
+def test_a_huge_int_out_of_range_is_named_not_printed(drive: Drive, value: int) -> None:
+    # Each message quoted the value: str() of an int past 4300 digits is a bare ValueError.
+    huge = abs(value)
+    calls: list[tuple[str, Callable[[], object]]] = [
+        ("limit", lambda: _unsent(drive, "stripe").first_page(limit=value)),
+        ("limit", lambda: _unsent(drive, "cursor").first_page(limit=value)),
+        ("limit", lambda: _unsent(drive, "stripe").search("name:'a'", limit=value)),
+        ("page", lambda: _unsent(drive, "stripe").search("name:'a'", page=value)),
+        ("metadata", lambda: _unsent(drive, "cursor").create(metadata={"a": value})),
+        ("max_response_bytes", lambda: _unsent(drive, "stripe", max_response_bytes=-huge)),
+    ]
+    for param, call in calls:
+        with pytest.raises(InvalidParameterError) as caught:
+            call()
+        assert caught.value.param == param
 
 
 def test_a_filter_group_built_by_hand_with_raw_documents_is_checked(
