@@ -3,6 +3,7 @@ reading results. :class:`CustomersClient` and :class:`AsyncCustomersClient` only
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 from collections.abc import Mapping
@@ -19,10 +20,12 @@ from ._errors import InvalidParameterError, UnsupportedOperationError
 from ._factories import ClientFactories, CursorT, HttpT, OffsetT, StripeT
 from ._fleet import choose_limiter
 from ._inputs import (
+    MAX_SECONDS,
     check_api_key,
     check_base_url,
     check_headers,
     check_max_retries,
+    check_seconds,
     check_text,
     merge_headers,
 )
@@ -50,6 +53,21 @@ __all__ = ["BaseClient"]
 # The operations some dialect has (stripe-python's names for them too): on a client whose
 # dialect lacks one, a clear error.
 _OPERATIONS = frozenset({"get", "retrieve", "create", "update", "modify", "delete", "search"})
+
+
+def _check_rate(rate: object) -> None:
+    """``max_requests_per_second``: a number > 0 (NaN and bools refused) whose wait between two
+    requests, ``1 / rate`` seconds, a timer can hold (:data:`MAX_SECONDS`)."""
+    seconds = None
+    if not isinstance(rate, bool) and isinstance(rate, int | float) and rate > 0:
+        with contextlib.suppress(OverflowError):  # an int past any float
+            seconds = check_seconds(1 / float(rate))
+    if seconds is None:
+        raise InvalidParameterError(
+            f"max_requests_per_second must be a number > 0 and at least {1 / MAX_SECONDS:g} "
+            "(a wait between requests of at most 1e9 s)",
+            param="max_requests_per_second",
+        )
 
 
 MAX_CURSOR_CHARS = 4096
@@ -102,12 +120,7 @@ class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
         url = check_base_url(url, url_source)
         check_max_retries(max_retries)
         if max_requests_per_second is not None:
-            rate: object = max_requests_per_second
-            # `not rate > 0` also rejects NaN; bool is an int but never a meant rate.
-            if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not rate > 0:
-                raise InvalidParameterError(
-                    "max_requests_per_second must be > 0", param="max_requests_per_second"
-                )
+            _check_rate(max_requests_per_second)
         self._settings = Settings(
             dialect=dialect,
             api_key=key,
