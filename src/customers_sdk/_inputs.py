@@ -294,10 +294,9 @@ def shown(value: object) -> str:
     """
     try:
         return repr(value)
-    except ValueError:
-        if isinstance(value, int):
-            return f"an int of {value.bit_length()} bits"
-        raise
+    except ValueError:  # an int's, past 4300 digits (or a repr of the caller's own that fails)
+        if_int = f"an int of {value.bit_length()} bits" if isinstance(value, int) else None
+        return if_int or f"a {type(value).__name__} whose repr fails"
 
 
 def check_base_url(url: object, source: str) -> str:
