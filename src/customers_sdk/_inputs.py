@@ -123,7 +123,9 @@ def check_headers(headers: Mapping[str, str] | None, param: str) -> dict[str, st
         raise InvalidParameterError(f"{param} must be a dict of str to str", param=param)
     for name, value in headers.items():
         if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
-            raise InvalidParameterError(f"{param} has an invalid header name {name!r}", param=param)
+            raise InvalidParameterError(
+                f"{param} has an invalid header name {shown(name)}", param=param
+            )
         check_header_value(value, param, label=f"{param}[{name!r}]")
     return dict(headers)
 

@@ -168,7 +168,7 @@ def check_expand(value: object, prefix: str = "", *, also: str | None = None) ->
     for item in value:
         if not isinstance(item, str) or not item or item.strip() != item:
             raise InvalidParameterError(
-                f"expand takes non-empty path strings, got {item!r}", param="expand"
+                f"expand takes non-empty path strings, got {shown(item)}", param="expand"
             )
         if not item.startswith(prefix) and item != also:
             takes = f"{also!r} or paths" if also else "paths"

@@ -36,6 +36,7 @@ from typing import Any, TypedDict, TypeVar
 
 from ._dialects._stripe_params import CustomerListParams
 from ._errors import InvalidParameterError
+from ._inputs import shown
 from ._redact import redact_text
 from ._stripe_async_client import AsyncStripeCustomersClient
 from ._stripe_client import StripeCustomersClient
@@ -134,7 +135,7 @@ def _as_limit(value: object) -> int:
         return int(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    raise InvalidParameterError(f"limit must be a whole number, got {value!r}", param="limit")
+    raise InvalidParameterError(f"limit must be a whole number, got {shown(value)}", param="limit")
 
 
 def _list_args(inputs: object, config: object) -> _ListArgs:
