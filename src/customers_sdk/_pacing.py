@@ -44,17 +44,19 @@ class Pacing:
 
     def slot_wait(self) -> float:
         """Seconds to wait for the client-side rate limiter before this attempt."""
-        left = self._time_for_slot()
+        left = self.time_left()
         limiter = self.settings.limiter
         return 0.0 if limiter is None else self._slot(limiter.reserve_within(left))
 
     async def aslot_wait(self) -> float:
         """:meth:`slot_wait` for the async client (a fleet limiter books off the loop)."""
-        left = self._time_for_slot()
+        left = self.time_left()
         limiter = self.settings.limiter
         return 0.0 if limiter is None else self._slot(await limiter.areserve_within(left))
 
-    def _time_for_slot(self) -> float:
+    def time_left(self) -> float:
+        """Seconds the deadline leaves (``inf`` without one); its :class:`APITimeoutError` once
+        none is left. Asked before each attempt, and for each chunk of a body as it arrives."""
         left = math.inf if self.deadline_at is None else self.deadline_at - self.settings.clock()
         if left <= 0:
             raise self._deadline_error()
