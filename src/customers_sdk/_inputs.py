@@ -286,19 +286,21 @@ number of at most 4300 digits, got nan
     )
 
 
-def shown(value: object) -> str:
-    """``repr(value)`` for an error message; an int Python will not print (past 4300 digits,
-    a bare ``ValueError``) by its size instead.
+def shown(value: object, limit: int = 200) -> str:
+    """``repr(value)`` for an error message, cut to ``limit`` characters (a message is read by
+    a person, and a value can be megabytes); an int Python will not print (past 4300 digits, a
+    bare ``ValueError``) by its size instead.
 
     Example:
-        >>> shown("a"), shown(7), shown(-(10**5000))
-        ("'a'", '7', 'an int of 16610 bits')
+        >>> shown("a"), shown(7), shown(-(10**5000)), shown("x" * 1000, limit=12)
+        ("'a'", '7', 'an int of 16610 bits', "'xxxxxxxxxx… (1002 characters)")
     """
     try:
-        return repr(value)
+        text = repr(value)
     except ValueError:  # an int's, past 4300 digits (or a repr of the caller's own that fails)
         if_int = f"an int of {value.bit_length()} bits" if isinstance(value, int) else None
         return if_int or f"a {type(value).__name__} whose repr fails"
+    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text)} characters)"
 
 
 def check_base_url(url: object, source: str) -> str:
