@@ -3,6 +3,7 @@ reading results. :class:`CustomersClient` and :class:`AsyncCustomersClient` only
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 from collections.abc import Mapping
@@ -14,14 +15,17 @@ import httpx
 from ._body import DEFAULT_MAX_RESPONSE_BYTES, check_max_response_bytes, masking
 from ._call import Call
 from ._dialects import Dialect, PageContent
+from ._dialects._base import invalid_response
 from ._errors import InvalidParameterError, UnsupportedOperationError
 from ._factories import ClientFactories, CursorT, HttpT, OffsetT, StripeT
 from ._fleet import choose_limiter
 from ._inputs import (
+    MAX_SECONDS,
     check_api_key,
     check_base_url,
     check_headers,
     check_max_retries,
+    check_seconds,
     check_text,
     merge_headers,
 )
@@ -49,6 +53,26 @@ __all__ = ["BaseClient"]
 # The operations some dialect has (stripe-python's names for them too): on a client whose
 # dialect lacks one, a clear error.
 _OPERATIONS = frozenset({"get", "retrieve", "create", "update", "modify", "delete", "search"})
+
+
+def _check_rate(rate: object) -> None:
+    """``max_requests_per_second``: a number > 0 (NaN and bools refused) whose wait between two
+    requests, ``1 / rate`` seconds, a timer can hold (:data:`MAX_SECONDS`)."""
+    seconds = None
+    if not isinstance(rate, bool) and isinstance(rate, int | float) and rate > 0:
+        with contextlib.suppress(OverflowError):  # an int past any float
+            seconds = check_seconds(1 / float(rate))
+    if seconds is None:
+        raise InvalidParameterError(
+            f"max_requests_per_second must be a number > 0 and at least {1 / MAX_SECONDS:g} "
+            "(a wait between requests of at most 1e9 s)",
+            param="max_requests_per_second",
+        )
+
+
+MAX_CURSOR_CHARS = 4096
+"""The longest cursor or search token a walk sends on (Stripe's are under 300 characters):
+percent-encoded, even one of 4-byte characters stays under httpx's 64 KiB URL limit."""
 
 
 class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
@@ -96,12 +120,7 @@ class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
         url = check_base_url(url, url_source)
         check_max_retries(max_retries)
         if max_requests_per_second is not None:
-            rate: object = max_requests_per_second
-            # `not rate > 0` also rejects NaN; bool is an int but never a meant rate.
-            if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not rate > 0:
-                raise InvalidParameterError(
-                    "max_requests_per_second must be > 0", param="max_requests_per_second"
-                )
+            _check_rate(max_requests_per_second)
         self._settings = Settings(
             dialect=dialect,
             api_key=key,
@@ -182,7 +201,27 @@ class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
         dialect = self._settings.dialect
         with masking(self._settings.scrub):  # the next query too: a stalled walk quotes ids
             content = dialect.read_page(response, query)
-            return content, dialect.follow(query, content, response)
+            following = dialect.follow(query, content, response)
+            if following is not None and (problem := self._unsendable(query, following)):
+                raise invalid_response(response, f"{problem}: the walk stops here")
+            return content, following
+
+    def _unsendable(self, query: Query, following: Query) -> str | None:
+        """Why the next page's URL cannot carry what the server gave as its cursor or token
+        (``None``: it can). httpx logs each URL it requests, and proxies keep them: a server
+        echoing the key there must not get it sent."""
+        own = set(self._page_spec(query).params)
+        for name, value in self._page_spec(following).params:
+            if (name, value) in own:
+                continue
+            if len(value) > MAX_CURSOR_CHARS:
+                return (
+                    f"the next page's {name} is {len(value)} characters long, more than a URL "
+                    f"can carry ({MAX_CURSOR_CHARS} at most)"
+                )
+            if self._settings.redact(value) != value:
+                return f"the next page's {name} holds the API key, which its URL would carry"
+        return None
 
     def _spec(
         self,

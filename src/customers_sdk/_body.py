@@ -20,6 +20,7 @@ import httpx
 
 from ._dialects._base import EXCERPT_CHARS, request_id_of
 from ._errors import CustomersError, InvalidParameterError, ResponseValidationError
+from ._inputs import shown
 
 __all__ = ["DEFAULT_MAX_RESPONSE_BYTES", "BodyBuffer", "check_max_response_bytes", "masking"]
 
@@ -38,7 +39,7 @@ def check_max_response_bytes(value: object) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InvalidParameterError(
-            f"max_response_bytes must be an int >= 1 or None, got {value!r}",
+            f"max_response_bytes must be an int >= 1 or None, got {shown(value)}",
             param="max_response_bytes",
         )
     return value
@@ -74,24 +75,29 @@ class BodyBuffer:
         {'id': 'c1'}
     """
 
-    __slots__ = ("_chunks", "_limit", "_redact", "_size", "_streamed", "read_whole")
+    __slots__ = ("_chunks", "_limit", "_redact", "_size", "_streamed", "_time_left", "read_whole")
 
     def __init__(
-        self, streamed: httpx.Response, *, limit: int | None, redact: Callable[[str], str]
+        self,
+        streamed: httpx.Response,
+        *,
+        limit: int | None,
+        redact: Callable[[str], str],
+        time_left: Callable[[], object] | None = None,
     ) -> None:
         self._streamed = streamed
         self._limit = limit
         self._redact = redact
+        self._time_left = time_left  # raises once the call's deadline has passed
         self._chunks: list[bytes] = []
         self._size = 0
         encoded, declared = _framing(streamed.headers)
         self.read_whole = not encoded
-        if limit is None:
-            return
         # A compressed body's length says little about its decoded size, which is what counts.
-        if not encoded and declared is not None and declared > limit:
+        if limit is not None and not encoded and declared is not None and declared > limit:
             raise self._too_large(f"Content-Length {declared}")  # before a byte is read
-        streamed.stream = _WatchedStream(streamed.stream, self)
+        if limit is not None or time_left is not None:
+            streamed.stream = _WatchedStream(streamed.stream, self)
 
     def add(self, chunk: bytes) -> None:
         """Keep one decoded chunk; a :class:`ResponseValidationError` once over the cap."""
@@ -110,6 +116,8 @@ class BodyBuffer:
         """One raw chunk of the response as its stream passes it on: counted, when the body is
         sent as is; cut in small pieces, when compressed, since httpx inflates each piece it
         reads whole (a 64 KiB read of a gzip bomb would inflate to 64 MiB at once)."""
+        if self._time_left is not None:
+            self._time_left()
         if self.read_whole:
             self.count(raw)
             return (raw,)

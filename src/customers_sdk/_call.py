@@ -207,7 +207,10 @@ class Call(Pacing):
     def receive(self, streamed: httpx.Response) -> BodyBuffer:
         """Where the shell puts the body of a response sent with ``stream=True``."""
         limit = self.settings.max_response_bytes
-        return BodyBuffer(streamed, limit=limit, redact=self.redact)
+        # A server sending a byte now and then keeps each read within its timeout: only the
+        # deadline, looked at as each chunk arrives, bounds how long the body takes.
+        time_left = None if self.deadline_at is None else self.time_left
+        return BodyBuffer(streamed, limit=limit, redact=self.redact, time_left=time_left)
 
     def check(self, response: httpx.Response) -> None:
         """Log the attempt; raise the typed error for a non-2xx status."""

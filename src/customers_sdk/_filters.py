@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from ._errors import InvalidParameterError
-from ._inputs import check_text
+from ._inputs import check_text, shown
 
 __all__ = [
     "MAX_FILTER_DEPTH",
@@ -321,7 +321,7 @@ def check_filter(document: Any, _path: str = "filters", _depth: int = 1) -> dict
     check_text(field, "filters")
     if op not in _OPS:
         raise InvalidParameterError(
-            f"{_path}.op {op!r} is not one of {sorted(_OPS)}", param="filters"
+            f"{_path}.op {shown(op)} is not one of {sorted(_OPS)}", param="filters"
         )
     if op != "in":
         return {"field": field, "op": op, "value": _check_value(value, f"{_path}.value")}

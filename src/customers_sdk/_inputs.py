@@ -5,8 +5,10 @@ anything is sent, and no message ever quotes the key.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
 import httpx
 
@@ -14,6 +16,7 @@ from ._errors import InvalidParameterError
 
 __all__ = [
     "MAX_PARAM_DEPTH",
+    "MAX_SECONDS",
     "check_api_key",
     "check_base_url",
     "check_extra_headers",
@@ -21,8 +24,11 @@ __all__ = [
     "check_headers",
     "check_max_retries",
     "check_nesting",
+    "check_seconds",
     "check_text",
     "merge_headers",
+    "number_text",
+    "shown",
 ]
 
 # What h11 sends: visible ASCII, inner spaces and tabs (httpx encodes header values as ASCII).
@@ -117,7 +123,9 @@ def check_headers(headers: Mapping[str, str] | None, param: str) -> dict[str, st
         raise InvalidParameterError(f"{param} must be a dict of str to str", param=param)
     for name, value in headers.items():
         if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
-            raise InvalidParameterError(f"{param} has an invalid header name {name!r}", param=param)
+            raise InvalidParameterError(
+                f"{param} has an invalid header name {shown(name)}", param=param
+            )
         check_header_value(value, param, label=f"{param}[{name!r}]")
     return dict(headers)
 
@@ -164,6 +172,30 @@ def check_max_retries(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidParameterError("max_retries must be an int >= 0", param="max_retries")
     return value
+
+
+MAX_SECONDS = 1e9
+"""The longest timeout or deadline taken (~31 years): a socket's timer holds at most ~292 years
+in nanoseconds, and a longer wait (``inf`` included) failed there with an ``OverflowError``.
+``None`` is the way to say "no timeout"."""
+
+
+def check_seconds(value: object, *, zero: bool = True) -> float | None:
+    """``value`` as seconds a socket can wait: a number (not a bool) from 0 (above 0 unless
+    ``zero``) to :data:`MAX_SECONDS`; ``None`` if the value is not one, NaN and ``inf`` included.
+
+    Example:
+        >>> check_seconds(2), check_seconds(float("inf")), check_seconds(0, zero=False)
+        (2.0, None, None)
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        seconds = float(value)
+    except OverflowError:  # an int past any float
+        return None
+    low_ok = seconds >= 0 if zero else seconds > 0  # NaN fails both
+    return seconds if low_ok and seconds <= MAX_SECONDS else None
 
 
 def check_extra_headers(
@@ -225,6 +257,50 @@ def check_text(value: str, param: str) -> str:
             param=param,
         )
     return value
+
+
+def number_text(value: int | float | Decimal, param: str, where: str | None = None) -> str:
+    """``value`` as the text a query or form sends: a finite number whose ``str()`` Python can
+    give (an int past 4300 digits has none: a bare ``ValueError``). ``where`` names the spot
+    inside ``param`` (``metadata[n]``); ``nan`` and ``inf`` are no amount a server reads.
+
+    Example:
+        >>> number_text(2.5, "ratio")
+        '2.5'
+        >>> number_text(float("nan"), "extra_query", "extra_query['ratio']")
+        Traceback (most recent call last):
+        ...
+        customers_sdk._errors.InvalidParameterError: extra_query['ratio'] must be a finite \
+number of at most 4300 digits, got nan
+    """
+    if isinstance(value, int):
+        try:
+            return str(value)
+        except ValueError:
+            pass
+    elif value.is_finite() if isinstance(value, Decimal) else math.isfinite(value):
+        return str(value)
+    raise InvalidParameterError(
+        f"{where or param} must be a finite number of at most 4300 digits, got {shown(value)}",
+        param=param,
+    )
+
+
+def shown(value: object, limit: int = 200) -> str:
+    """``repr(value)`` for an error message, cut to ``limit`` characters (a message is read by
+    a person, and a value can be megabytes); an int Python will not print (past 4300 digits, a
+    bare ``ValueError``) by its size instead.
+
+    Example:
+        >>> shown("a"), shown(7), shown(-(10**5000)), shown("x" * 1000, limit=12)
+        ("'a'", '7', 'an int of 16610 bits', "'xxxxxxxxxx… (1002 characters)")
+    """
+    try:
+        text = repr(value)
+    except ValueError:  # an int's, past 4300 digits (or a repr of the caller's own that fails)
+        if_int = f"an int of {value.bit_length()} bits" if isinstance(value, int) else None
+        return if_int or f"a {type(value).__name__} whose repr fails"
+    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text)} characters)"
 
 
 def check_base_url(url: object, source: str) -> str:

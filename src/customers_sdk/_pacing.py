@@ -15,6 +15,7 @@ import httpx
 
 from . import _retry
 from ._errors import APITimeoutError, CustomersError, InvalidParameterError
+from ._inputs import MAX_SECONDS, check_seconds
 from ._settings import Settings
 
 __all__ = ["Pacing"]
@@ -31,29 +32,31 @@ class Pacing:
     def __init__(self, settings: Settings, deadline: float | None) -> None:
         self.settings = settings
         self.started = settings.clock()
-        if deadline is not None and (
-            isinstance(deadline, bool) or not isinstance(deadline, (int, float)) or not deadline > 0
-        ):
+        seconds = None if deadline is None else check_seconds(deadline, zero=False)
+        if deadline is not None and seconds is None:
             raise InvalidParameterError(
-                "deadline must be a number of seconds > 0", param="deadline"
+                f"deadline must be a number of seconds > 0 and at most {MAX_SECONDS:g}",
+                param="deadline",
             )
-        self.deadline_at = None if deadline is None else self.started + deadline
+        self.deadline_at = None if seconds is None else self.started + seconds
         self.attempt = 0
         self._last_error: CustomersError | None = None
 
     def slot_wait(self) -> float:
         """Seconds to wait for the client-side rate limiter before this attempt."""
-        left = self._time_for_slot()
+        left = self.time_left()
         limiter = self.settings.limiter
         return 0.0 if limiter is None else self._slot(limiter.reserve_within(left))
 
     async def aslot_wait(self) -> float:
         """:meth:`slot_wait` for the async client (a fleet limiter books off the loop)."""
-        left = self._time_for_slot()
+        left = self.time_left()
         limiter = self.settings.limiter
         return 0.0 if limiter is None else self._slot(await limiter.areserve_within(left))
 
-    def _time_for_slot(self) -> float:
+    def time_left(self) -> float:
+        """Seconds the deadline leaves (``inf`` without one); its :class:`APITimeoutError` once
+        none is left. Asked before each attempt, and for each chunk of a body as it arrives."""
         left = math.inf if self.deadline_at is None else self.deadline_at - self.settings.clock()
         if left <= 0:
             raise self._deadline_error()

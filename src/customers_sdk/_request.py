@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from ._dialects._stripe_params import CreatedRangeParams
 from ._errors import InvalidParameterError
-from ._inputs import check_text
+from ._inputs import check_text, shown
 
 __all__ = [
     "MAX_ID_LENGTH",
@@ -148,7 +148,7 @@ def check_search_page(value: object) -> str:
     if not isinstance(value, str) or not value or value.strip() != value:
         raise InvalidParameterError(
             "page must be a previous search page's next_page_token (a non-empty string), "
-            f"got {value!r}",
+            f"got {shown(value)}",
             param="page",
         )
     return check_text(value, "page")
@@ -168,7 +168,7 @@ def check_expand(value: object, prefix: str = "", *, also: str | None = None) ->
     for item in value:
         if not isinstance(item, str) or not item or item.strip() != item:
             raise InvalidParameterError(
-                f"expand takes non-empty path strings, got {item!r}", param="expand"
+                f"expand takes non-empty path strings, got {shown(item)}", param="expand"
             )
         if not item.startswith(prefix) and item != also:
             takes = f"{also!r} or paths" if also else "paths"

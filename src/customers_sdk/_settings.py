@@ -15,7 +15,7 @@ from . import _retry
 from ._body import DEFAULT_MAX_RESPONSE_BYTES
 from ._dialects import Dialect
 from ._errors import InvalidParameterError
-from ._inputs import check_headers
+from ._inputs import MAX_SECONDS, check_headers, check_seconds
 from ._ratelimit import Limiter
 from ._redact import redact_headers, redact_text, scrub
 from ._types import Timeout
@@ -30,16 +30,29 @@ _USER_AGENT = (
 
 def to_timeout(timeout: Timeout) -> httpx.Timeout:
     """A float, ``None`` or ``httpx.Timeout`` as an ``httpx.Timeout``; anything else (a string,
-    a negative or NaN number) is an :class:`InvalidParameterError` before anything is sent."""
-    if isinstance(timeout, httpx.Timeout) or timeout is None:
-        return timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(None)
-    valid = isinstance(timeout, (int, float)) and not isinstance(timeout, bool)
-    if not valid or not timeout >= 0:  # `not >=` also rejects NaN
-        raise InvalidParameterError(
-            f"timeout must be seconds >= 0, None or an httpx.Timeout, got {timeout!r}",
-            param="timeout",
-        )
-    return httpx.Timeout(timeout)
+    a negative, NaN or infinite number, more than :data:`MAX_SECONDS`, in any part of an
+    ``httpx.Timeout`` too) is an :class:`InvalidParameterError` before anything is sent."""
+    if timeout is None:
+        return httpx.Timeout(None)
+    if isinstance(timeout, httpx.Timeout):
+        parts = timeout.as_dict()
+        bad = [name for name, part in parts.items() if part is not None and not _seconds(part)]
+        if not bad:
+            return timeout
+        shown = f"{bad[0]}={parts[bad[0]]!r} in {timeout!r}"
+    elif not _seconds(timeout):
+        shown = repr(timeout)
+    else:
+        return httpx.Timeout(timeout)
+    raise InvalidParameterError(
+        f"timeout must be seconds from 0 to {MAX_SECONDS:g} (None: no timeout) or an "
+        f"httpx.Timeout of those, got {shown}",
+        param="timeout",
+    )
+
+
+def _seconds(value: object) -> bool:
+    return check_seconds(value) is not None
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from typing import Any, TypedDict, TypeVar
 
 from ._dialects._stripe_params import CustomerListParams
 from ._errors import InvalidParameterError
+from ._inputs import shown
 from ._redact import redact_text
 from ._stripe_async_client import AsyncStripeCustomersClient
 from ._stripe_client import StripeCustomersClient
@@ -123,12 +124,18 @@ def _as_limit(value: object) -> int:
     # Hosts often hand over form values as strings or JSON numbers as floats: accept "20" and
     # 20.0, leave the range check (1..100) to the client.
     if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value):
+        digits = len(value.strip())
+        if digits > 4300:  # int() refuses to read it (a bare ValueError); far out of range
+            raise InvalidParameterError(
+                f"limit must be between 1 and 100, got a number of {digits} digits",
+                param="limit",
+            )
         return int(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    raise InvalidParameterError(f"limit must be a whole number, got {value!r}", param="limit")
+    raise InvalidParameterError(f"limit must be a whole number, got {shown(value)}", param="limit")
 
 
 def _list_args(inputs: object, config: object) -> _ListArgs:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from conftest import NETWORK_MODES, Drive, Driver
@@ -17,6 +18,7 @@ from customers_sdk import (
     UnsupportedOperationError,
     where,
 )
+from customers_sdk._inputs import MAX_SECONDS
 from customers_sdk.sandbox import Sandbox, SandboxServer, serve
 
 # The async client on both transports: httpx's own and aiohttp's (DefaultAioHttpClient).
@@ -161,3 +163,51 @@ def test_unsupported_and_invalid_never_reach_the_server(
     assert sandbox.request_log == []
     # The server was there all along: nothing reached it because nothing was sent.
     assert len(offset.first_page(limit=1).data) == 1
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"timeout": float("inf")},
+        {"timeout": 1e300},
+        {"timeout": 10**400},
+        {"timeout": httpx.Timeout(5.0, read=float("inf"))},
+        {"timeout": httpx.Timeout(float("nan"))},
+        {"timeout": httpx.Timeout(5.0, pool=-1.0)},
+        {"deadline": float("inf")},
+        {"deadline": 10**400},
+    ],
+    ids=[
+        "inf",
+        "1e300",
+        "10**400",
+        "read-inf",
+        "nan",
+        "pool-negative",
+        "deadline-inf",
+        "deadline-10**400",
+    ],
+)
+def test_seconds_no_socket_can_wait_are_refused_unsent(
+    drive: Drive, server: SandboxServer, options: dict[str, object]
+) -> None:
+    # Sent, they failed in the socket layer: OverflowError / ValueError, or a timeout error.
+    sandbox = server.sandbox
+    sandbox.reset_log()
+    client = connect(drive, server, "stripe", timeout=None)
+    with pytest.raises(InvalidParameterError) as caught:
+        client.first_page(limit=1, **options)
+    assert caught.value.param == next(iter(options))
+    assert sandbox.request_log == []
+    # The server was there all along; the longest wait taken works on the same socket layer.
+    assert len(client.first_page(limit=1, timeout=MAX_SECONDS, deadline=MAX_SECONDS).data) == 1
+
+
+def test_the_longest_timeout_and_deadline_taken_work_on_a_real_socket(
+    drive: Drive, server: SandboxServer
+) -> None:
+    longest = MAX_SECONDS
+    client = connect(drive, server, "stripe", timeout=longest)
+    assert len(client.first_page(limit=1, timeout=longest, deadline=longest).data) == 1
+    without_timeout = connect(drive, server, "stripe", timeout=None)
+    assert len(without_timeout.first_page(limit=1, deadline=longest).data) == 1

@@ -7,7 +7,7 @@ body is never read.
 from __future__ import annotations
 
 import gzip
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -18,11 +18,13 @@ from conftest import (
     DIALECTS,
     Drive,
     Driver,
+    Waits,
     page_body,
     unit_driver,
     wire_customer,
 )
 from customers_sdk import (
+    APITimeoutError,
     CustomersClient,
     InternalServerError,
     InvalidParameterError,
@@ -34,15 +36,24 @@ from customers_sdk.sandbox import DEFAULT_API_KEY, Sandbox, SandboxTransport
 
 # -- the size cap ---------------------------------------------------------------------------
 class Endless:
-    """A body of ``chunks`` chunks of ``size`` bytes, counting how many were pulled."""
+    """A body of ``chunks`` chunks of ``size`` bytes, counting how many were pulled;
+    ``tick`` runs before each (to move a fake clock)."""
 
-    def __init__(self, chunks: int = 10_000, size: int = 1024, head: bytes = b"") -> None:
+    def __init__(
+        self,
+        chunks: int = 10_000,
+        size: int = 1024,
+        head: bytes = b"",
+        tick: Callable[[], None] = lambda: None,
+    ) -> None:
         self.chunks = chunks
         self.chunk = b"x" * size
         self.head = head
+        self.tick = tick
         self.pulled = 0
 
     def _next(self) -> bytes:
+        self.tick()
         self.pulled += 1
         return self.head if self.pulled == 1 and self.head else self.chunk
 
@@ -217,3 +228,25 @@ def test_the_cap_holds_with_the_in_process_sandbox(drive: Drive, dialect: str) -
     with pytest.raises(ResponseValidationError):
         small.first_page(limit=100)
     assert len(roomy.list_all(limit=100)) == 300
+
+
+# -- the deadline -------------------------------------------------------------------------------
+@pytest.mark.parametrize("limit", [DEFAULT_MAX_RESPONSE_BYTES, None], ids=["capped", "uncapped"])
+@pytest.mark.parametrize("encoding", [None, "identity"])  # read whole, or decoded
+def test_a_body_trickling_in_past_the_deadline_is_a_timeout(
+    drive: Drive, waits: Waits, limit: int | None, encoding: str | None
+) -> None:
+    # Each read may wait as long as the read timeout (cut to the deadline when the attempt
+    # started), and a byte now and then starts that wait again: only the deadline, looked at
+    # per chunk, ends the call. Before, deadline=2 against a byte every 0.5 s took 39 s.
+    def one_second_later() -> None:
+        waits.now += 1.0
+
+    body = Endless(chunks=100, size=1, tick=one_second_later)
+    headers: dict[str, str | bytes] = {"Content-Encoding": encoding} if encoding else {}
+    http = body.respond(drive, 200, **headers)
+    driver = unit_driver(drive, "stripe", http_client=http, max_response_bytes=limit, max_retries=2)
+    driver.client._settings = driver.client._settings.with_clock(waits.clock)
+    with pytest.raises(APITimeoutError, match=r"deadline of 5\.000s exceeded after 1 attempt"):
+        driver.get("cus_1", deadline=5)
+    assert body.pulled == 5  # up to the chunk that came as the deadline passed; no retry

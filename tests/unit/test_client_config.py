@@ -124,7 +124,13 @@ def test_bad_max_retries(drive: Drive, value: Any) -> None:
     assert caught.value.param == "max_retries"
 
 
-@pytest.mark.parametrize("value", [0, -5, "5", True, float("nan")])
+# 10**5000 is past any float (an OverflowError at the first request); at 1e-300 a second
+# request would wait 1e300 s, which no timer holds (an OverflowError while waiting).
+@pytest.mark.parametrize(
+    "value",
+    [0, -5, "5", True, float("nan"), 10**5000, 1e-300],
+    ids=["0", "-5", "'5'", "True", "nan", "10**5000", "1e-300"],
+)
 def test_bad_max_requests_per_second(drive: Drive, value: Any) -> None:
     with pytest.raises(InvalidParameterError) as caught:
         drive.stripe(api_key=API_KEY, max_requests_per_second=value)
@@ -209,7 +215,21 @@ def test_caller_owned_http_client_is_used_and_never_closed(drive: Drive) -> None
     assert http.is_closed is True
 
 
-@pytest.mark.parametrize("timeout", ["5", -1, float("nan"), True])
+@pytest.mark.parametrize(
+    "timeout",
+    [
+        "5",
+        -1,
+        float("nan"),
+        True,
+        float("inf"),
+        10**400,
+        httpx.Timeout(float("nan")),
+        httpx.Timeout(1.0, connect=-1.0),
+        httpx.Timeout(1.0, write=float("inf")),
+    ],
+    ids=repr,
+)
 def test_bad_timeout_is_an_invalid_parameter(timeout: object) -> None:
     with pytest.raises(InvalidParameterError) as caught:
         CustomersClient.stripe(api_key="sk_test_x", timeout=timeout)  # type: ignore[arg-type]

@@ -28,6 +28,7 @@ from customers_sdk import (
     CustomersError,
     InvalidParameterError,
 )
+from customers_sdk._dialects._stripe_params import CustomerCreateParams
 from customers_sdk._filters import MAX_FILTER_DEPTH
 from customers_sdk._request import MAX_ID_LENGTH
 from sdk_driver import EventLoopThread
@@ -350,6 +351,67 @@ def test_filters_are_refused_or_sent_as_the_same_json(
         recorder.respond = recorder.customer
     if request is not None:
         assert json.loads(request.url.params["filters"]) == document
+
+
+# -- Stripe's typed params and every dialect's extras -------------------------------------------
+# Every kind of value the encoders and the TypedDict check meet, and those that broke them: an
+# int past 4300 digits (str() raises), NaN and infinities, lone surrogates, bytes, sets, keys
+# that are not text or hold brackets.
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.just(2**63),
+    st.builds(lambda sign: sign * 10**5000, st.sampled_from([1, -1])),  # not in a repr
+    st.floats(),
+    st.decimals(),
+    st.text(any_char, max_size=6),
+    st.binary(max_size=3),
+)
+_keys = st.one_of(st.text(any_char, max_size=4), st.sampled_from(["a[b]", ""]), st.integers())
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.tuples(inner),
+        st.dictionaries(_keys, inner, max_size=3),
+        st.frozensets(st.integers(), max_size=2),
+    ),
+    max_leaves=8,
+)
+_create_params = sorted(
+    CustomerCreateParams.__required_keys__ | CustomerCreateParams.__optional_keys__
+)
+
+
+@BOUNDED
+@given(
+    dialect=st.sampled_from(["stripe", "cursor", "offset"]),
+    where=st.sampled_from(["params", "extra_query", "extra_body"]),
+    name=st.sampled_from(_create_params),
+    value=_values,
+)
+def test_any_param_or_extra_is_refused_typed_or_sent(
+    wire: tuple[Wire, httpx.Client], dialect: str, where: str, name: str, value: object
+) -> None:
+    recorder, http = wire
+    client = _client(dialect, http)
+    given = {name: value} if where == "params" else {where: {name: value}}
+    if dialect == "offset":  # its one operation; its params are list()'s
+        given = {"offset": value} if where == "params" else given
+        page = {"data": [], "pagination": {"total": 0, "limit": 50, "offset": 0, "hasMore": False}}
+        recorder.respond = lambda request: httpx.Response(200, json=page)
+        try:
+            error = outcome(lambda: client.list(**given))
+        finally:
+            recorder.respond = recorder.customer
+    elif dialect == "cursor" and where == "params":
+        error = outcome(lambda: client.create(metadata={name: value}))
+    else:
+        error = outcome(lambda: client.create(**given))
+    request = recorder.take()
+    assert error is None or isinstance(error, InvalidParameterError)
+    assert (request is None) == (error is not None)
 
 
 # -- the API key --------------------------------------------------------------------------------

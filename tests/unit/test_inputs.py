@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,7 +28,14 @@ from conftest import (
     page_body,
     unit_driver,
 )
-from customers_sdk import APIConnectionError, Customer, FilterGroup, InvalidParameterError
+from customers_sdk import (
+    APIConnectionError,
+    Customer,
+    CustomersClient,
+    FilterGroup,
+    InvalidParameterError,
+    export_customers,
+)
 from customers_sdk._cli import main
 from customers_sdk._request import MAX_ID_LENGTH
 
@@ -392,6 +401,43 @@ def test_ints_beyond_64_bits_are_refused(drive: Drive, value: int) -> None:
         with pytest.raises(InvalidParameterError, match="64-bit") as caught:
             _unsent(drive, "stripe").first_page(created=created)
         assert caught.value.param == "created"
+
+
+@pytest.mark.parametrize("value", [10**5000, -(10**5000)], ids=["huge", "-huge"])
+def test_a_huge_int_in_a_refused_value_is_named_not_printed(
+    drive: Drive, value: int, tmp_path: Path
+) -> None:
+    # Each message quoted the value (or a key, or a list holding it): repr() of an int past
+    # 4300 digits is a bare ValueError, raised instead of the InvalidParameterError.
+    huge = abs(value)
+    stripe, cursor = _unsent(drive, "stripe"), _unsent(drive, "cursor")
+    bad_op = {"field": "email", "op": value, "value": "a"}
+    calls: list[tuple[str, Callable[[], object]]] = [
+        ("limit", lambda: stripe.first_page(limit=value)),
+        ("limit", lambda: cursor.first_page(limit=value)),
+        ("limit", lambda: stripe.search("name:'a'", limit=value)),
+        ("page", lambda: stripe.search("name:'a'", page=value)),
+        ("metadata", lambda: cursor.create(metadata={"a": value})),
+        ("extra_body", lambda: stripe.create(extra_body={value: "v"})),
+        ("address", lambda: stripe.create(address={value: "x"})),
+        ("expand", lambda: stripe.get("cus_1", expand=[value])),
+        ("extra_headers", lambda: stripe.get("cus_1", extra_headers={value: "v"})),
+        ("filters", lambda: cursor.first_page(filters=bad_op)),
+        ("offset", lambda: _unsent(drive, "offset").first_page(offset=[value])),
+        ("collection_path", lambda: _unsent(drive, "cursor", collection_path=[value])),
+        ("max_response_bytes", lambda: _unsent(drive, "stripe", max_response_bytes=-huge)),
+    ]
+    for param, call in calls:
+        with pytest.raises(InvalidParameterError) as caught:
+            call()
+        assert caught.value.param == param, param
+    with pytest.raises(InvalidParameterError) as caught:
+        export_customers(
+            CustomersClient.stripe(api_key=API_KEY),
+            tmp_path / "out",
+            format=[value],  # type: ignore[arg-type]
+        )
+    assert caught.value.param == "format"
 
 
 def test_a_filter_group_built_by_hand_with_raw_documents_is_checked(

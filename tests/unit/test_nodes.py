@@ -475,6 +475,10 @@ def test_bad_context_or_sources_are_structured_errors(
         pytest.param({"limit": 2.5}, "limit", id="limit-fraction"),
         pytest.param({"limit": True}, "limit", id="limit-bool"),
         pytest.param({"limit": [10]}, "limit", id="limit-list"),
+        # Past 4300 digits Python will not print an int nor read one: a bare ValueError before.
+        pytest.param({"limit": 10**5000}, "limit", id="limit-huge"),
+        pytest.param({"limit": "9" * 5000}, "limit", id="limit-huge-string"),
+        pytest.param({"limit": [10**5000]}, "limit", id="limit-list-of-huge"),
         pytest.param({"email": 12}, "email", id="email-not-a-string"),
         pytest.param(
             {"starting_after": "cus_1", "ending_before": "cus_2"},

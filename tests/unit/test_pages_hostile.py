@@ -7,6 +7,7 @@ fails fast instead of hanging the suite.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -144,6 +145,28 @@ def test_a_page_ending_on_the_cursor_sent_is_an_error(
     with pytest.raises(ResponseValidationError, match="own cursor"):
         unit_driver(drive, dialect).first_page(starting_after=cursor["id"])
     assert len(fake.requests) == 1
+
+
+@pytest.mark.parametrize("dialect", ["stripe", "cursor", "search"])
+def test_a_cursor_or_token_too_long_for_a_url_is_a_validation_error(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str
+) -> None:
+    # httpx refuses a URL past 64 KiB: the next page's request could not be made, and that is
+    # the server's doing, not a bad param of the caller's (it was an InvalidParameterError).
+    huge = "c" * 70_000
+    last = {**wire_customer("stripe" if dialect == "search" else dialect, 1), "id": huge}
+    walk: Callable[[], list[Customer]]
+    if dialect == "search":
+        body = _search_body([wire_customer("stripe", 0)], more=True, token=huge)
+        route = mock_api.get(SEARCH).respond(json=body)
+        walk = functools.partial(unit_driver(drive, "stripe").search_all, "name:'x'")
+    else:
+        body = page_body(dialect, [wire_customer(dialect, 0), last], has_more=True)
+        route = mock_api.get(COLLECTIONS[dialect]).respond(json=body)
+        walk = unit_driver(drive, dialect).list_all
+    with pytest.raises(ResponseValidationError, match="more than a URL can carry"):
+        walk()
+    assert route.call_count == 1
 
 
 def _search_body(items: list[dict[str, Any]], *, more: bool, token: str | None) -> dict[str, Any]:

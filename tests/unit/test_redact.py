@@ -6,9 +6,11 @@ Client tests run against the sync and the async client (the ``drive`` fixture).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -138,6 +140,42 @@ def test_a_key_in_a_later_page_is_masked(drive: Drive, mock_api: respx.MockRoute
     )
     with pytest.raises(ResponseValidationError) as caught:
         unit_driver(drive, "cursor").list_all()
+    assert_no_key(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("dialect", "walk"),
+    [("stripe", "list"), ("cursor", "list"), ("stripe", "search")],
+    ids=["stripe-list", "cursor-list", "stripe-search"],
+)
+def test_a_next_page_that_would_carry_the_key_in_its_url_is_not_asked_for(
+    drive: Drive,
+    mock_api: respx.MockRouter,
+    caplog: pytest.LogCaptureFixture,
+    dialect: str,
+    walk: str,
+) -> None:
+    # httpx logs every URL it requests (INFO), and proxies and access logs keep them: a server
+    # echoing the key as a cursor (the last id) or a search token must not make the walk send it.
+    path = COLLECTIONS[dialect]
+    body: dict[str, Any] = page_body(dialect, [{"id": "c_1"}, {"id": API_KEY}], has_more=True)
+    if walk == "search":
+        path = f"{path}/search"
+        body = {"object": "search_result", "data": [{"id": "c_1"}], "has_more": True}
+        body["next_page"] = API_KEY
+    route = mock_api.get(path).respond(json=body)
+    driver = unit_driver(drive, dialect)
+    walk_all: Callable[[], object] = driver.list_all
+    if walk == "search":
+        walk_all = functools.partial(driver.search_all, "email~'a'")
+    with (
+        caplog.at_level(logging.INFO, logger="httpx"),
+        pytest.raises(ResponseValidationError, match="API key") as caught,
+    ):
+        walk_all()
+    assert route.call_count == 1
+    assert "HTTP Request: GET" in caplog.text
+    assert API_KEY not in caplog.text
     assert_no_key(caught.value)
 
 

@@ -5,6 +5,7 @@ that a walk's every page and a call's every retry carry the same extras."""
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -62,15 +63,24 @@ def test_extra_headers_add_override_case_insensitively_and_drop(
 
 
 @operations
-def test_bad_extra_headers_are_refused_before_sending(
+def test_bad_options_are_refused_before_sending(
     drive: Drive, mock_api: respx.MockRouter, dialect: str, operation: str
 ) -> None:
     route = mock_operations(mock_api, dialect)
     driver = unit_driver(drive, dialect)
-    for bad in ({"X-Bad": "a\r\nInjected: 1"}, {"Bad Name": "1"}, ["X-A", "1"]):
+    bad_options: list[dict[str, Any]] = [
+        {"extra_headers": {"X-Bad": "a\r\nInjected: 1"}},
+        {"extra_headers": {"Bad Name": "1"}},
+        {"extra_headers": ["X-A", "1"]},
+        # Seconds past what a socket can wait: sent, an OverflowError in the socket layer.
+        {"timeout": math.inf},
+        {"deadline": 10**400},
+        {"deadline": math.inf},
+    ]
+    for options in bad_options:
         with pytest.raises(InvalidParameterError) as error:
-            call_operation(driver, dialect, operation, extra_headers=bad)
-        assert error.value.param == "extra_headers"
+            call_operation(driver, dialect, operation, **options)
+        assert error.value.param == next(iter(options))
     assert not route.called
 
 
@@ -97,7 +107,17 @@ def test_extra_query_goes_beside_the_calls_own_query(
 
 @pytest.mark.parametrize("dialect", ["offset", "cursor"])
 @pytest.mark.parametrize(
-    "bad", [{"nested": {"a": 1}}, {"many": ["a", "b"]}, {"none": None}, {"": "x"}, ["a"]]
+    "bad",
+    [
+        {"nested": {"a": 1}},
+        {"many": ["a", "b"]},
+        {"none": None},
+        {"": "x"},
+        ["a"],
+        {"huge": 10**5000},  # str() of it is a bare ValueError
+        {"nan": math.nan},
+        {"inf": -math.inf},
+    ],
 )
 def test_a_json_apis_extra_query_holds_only_scalars(
     drive: Drive, mock_api: respx.MockRouter, dialect: str, bad: Any
@@ -110,7 +130,10 @@ def test_a_json_apis_extra_query_holds_only_scalars(
 
 
 @pytest.mark.parametrize("extra", ["extra_query", "extra_body"])
-@pytest.mark.parametrize("bad", [{"x": object()}, {"a[b]": "1"}, {"a": {"": "1"}}, ["a"]])
+@pytest.mark.parametrize(
+    "bad",
+    [{"x": object()}, {"a[b]": "1"}, {"a": {"": "1"}}, ["a"], {"x": 10**5000}, {"x": math.inf}],
+)
 def test_stripes_extras_refuse_what_they_cannot_encode_by_their_name(
     drive: Drive, mock_api: respx.MockRouter, bad: Any, extra: str
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -111,6 +112,25 @@ def test_a_value_with_no_form_encoding_is_refused(value: object) -> None:
     with pytest.raises(InvalidParameterError, match="cannot be sent as") as caught:
         form_pairs({"address": {"line1": value}})
     assert caught.value.param == "address"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [10**5000, -(10**5000), math.nan, math.inf, -math.inf, Decimal("NaN"), Decimal("-Infinity")],
+    ids=["huge", "huge-negative", "nan", "inf", "-inf", "decimal-nan", "decimal-inf"],
+)
+def test_a_number_with_no_text_stripe_reads_is_refused(value: object) -> None:
+    # str() of an int past 4300 digits is a bare ValueError; "nan" and "inf" are not amounts.
+    finite = r"metadata\[n\]\[0\] must be a finite"
+    with pytest.raises(InvalidParameterError, match=finite) as caught:
+        form_pairs({"metadata": {"n": [value]}})
+    assert caught.value.param == "metadata"
+
+
+def test_a_huge_int_in_a_typed_param_is_refused_by_name() -> None:
+    with pytest.raises(InvalidParameterError, match="balance") as caught:
+        encode_params({"balance": 10**5000}, CustomerCreateParams)
+    assert caught.value.param == "balance"
 
 
 def test_unknown_params_are_refused_by_name() -> None:

@@ -111,6 +111,8 @@ def test_a_copy_with_another_key_sends_it_and_masks_it(
     [
         {"timeout": -1},
         {"timeout": "5"},
+        {"timeout": float("inf")},
+        {"timeout": httpx.Timeout(1.0, read=float("nan"))},
         {"max_retries": -1},
         {"max_retries": True},
         {"default_headers": {"X-A": "a\r\nInjected: 1"}},

@@ -23,7 +23,7 @@ from .._errors import (
     error_class_for_status,
     error_field,
 )
-from .._inputs import check_nesting, check_text
+from .._inputs import check_nesting, check_text, number_text, shown
 from .._request import ListQuery, Params, Query, RequestSpec, SearchQuery, check_id
 from .._types import WireFormat
 
@@ -214,7 +214,7 @@ class Dialect:
         if not 1 <= limit <= self.max_limit:
             raise InvalidParameterError(
                 f"limit must be between 1 and {self.max_limit} for the {self.name!r} dialect, "
-                f"got {limit}",
+                f"got {shown(limit)}",
                 param="limit",
             )
         return limit
@@ -285,7 +285,7 @@ class Dialect:
             if isinstance(value, bool):
                 value = "true" if value else "false"
             elif isinstance(value, int | float):
-                value = str(value)
+                value = number_text(value, param, f"{param}[{key!r}]")
             if not isinstance(value, str):
                 raise InvalidParameterError(
                     f"{param}[{key!r}] must be a str, int, float or bool, "
@@ -380,7 +380,8 @@ def check_fields(fields: CustomerFields) -> None:
     for key, value in metadata.items():
         if not isinstance(key, str) or not key or not isinstance(value, str):
             raise InvalidParameterError(
-                f"metadata must map non-empty str keys to str values, got {key!r}: {value!r}",
+                "metadata must map non-empty str keys to str values, "
+                f"got {shown(key)}: {shown(value)}",
                 param="metadata",
             )
         check_text(key, "metadata")

@@ -21,7 +21,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from .._errors import InvalidParameterError
-from .._inputs import check_nesting
+from .._inputs import check_nesting, number_text, shown
 from .._request import Params
 from ._typed_values import check_params, check_values
 
@@ -40,7 +40,7 @@ def form_pairs(params: Mapping[str, object]) -> Params:
     """The (key, value) pairs of Stripe's form encoding, in the order the params were given."""
     pairs: list[tuple[str, str]] = []
     for name, value in params.items():
-        _check_key(name, name)
+        _check_key(name, name if isinstance(name, str) else shown(name))
         check_nesting(value, name)  # _encode recurses: a cycle would exhaust the stack
         _encode(name, value, name, pairs)
     return tuple(pairs)
@@ -55,7 +55,7 @@ def _encode(key: str, value: object, param: str, pairs: list[tuple[str, str]]) -
     elif isinstance(value, bool):
         pairs.append((key, "true" if value else "false"))
     elif isinstance(value, int | float | Decimal):
-        pairs.append((key, str(value)))
+        pairs.append((key, number_text(value, param, key)))
     elif isinstance(value, datetime):
         pairs.append((key, str(_epoch_seconds(value, key, param))))
     elif isinstance(value, Mapping):
@@ -76,7 +76,7 @@ def _encode(key: str, value: object, param: str, pairs: list[tuple[str, str]]) -
 def _check_key(key: object, param: str) -> None:
     if not isinstance(key, str) or not key or "[" in key or "]" in key:
         raise InvalidParameterError(
-            f"{param} has the key {key!r}: keys must be non-empty strings, and cannot contain "
+            f"{param} has the key {shown(key)}: keys must be non-empty strings, and cannot contain "
             "'[' or ']', which Stripe would read as nesting",
             param=param,
         )

@@ -30,6 +30,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 from typing_extensions import is_typeddict
 
 from .._errors import InvalidParameterError
+from .._inputs import shown
 
 __all__ = ["check_params", "check_values"]
 
@@ -104,11 +105,11 @@ def _check_keys(
         if key not in hints:
             if where is None:
                 raise InvalidParameterError(
-                    f"unknown parameter {key!r}; {shape.__name__} takes {sorted(hints)}",
+                    f"unknown parameter {shown(key)}; {shape.__name__} takes {sorted(hints)}",
                     param=key,
                 )
             raise InvalidParameterError(
-                f"{where} has no key {key!r}; it takes {sorted(hints)}", param=param
+                f"{where} has no key {shown(key)}; it takes {sorted(hints)}", param=param
             )
     for key in sorted(required - value.keys()):
         if where is None:

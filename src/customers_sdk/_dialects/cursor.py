@@ -9,7 +9,7 @@ import httpx
 
 from .._errors import InvalidParameterError
 from .._filters import check_filter, filters_json
-from .._inputs import check_text
+from .._inputs import check_text, shown
 from .._request import ListQuery, Query, RequestSpec, id_segment
 from .._types import WireFormat
 from ._base import (
@@ -52,7 +52,7 @@ class CursorDialect(Dialect):
         ):
             raise InvalidParameterError(
                 f"collection_path must be a URL path without a query, a fragment or spaces, "
-                f"got {collection_path!r}",
+                f"got {shown(collection_path)}",
                 param="collection_path",
             )
         if not collection_path.startswith("/"):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from .._errors import InvalidParameterError
+from .._inputs import shown
 from .._request import ListQuery, Query, RequestSpec
 from .._types import WireFormat
 from ._base import Dialect, PageContent, read_body
@@ -70,12 +71,8 @@ class OffsetDialect(Dialect):
     def check_list_extras(self, given: dict[str, Any]) -> dict[str, Any]:
         offset = given.get("offset", 0)
         if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset < 2**63:
-            # Python refuses to print an int of thousands of digits: name it instead.
-            huge = isinstance(offset, int) and abs(offset) >= 2**63
             raise InvalidParameterError(
-                f"offset must be a 64-bit int >= 0, got "
-                f"{'an int out of range' if huge else repr(offset)}",
-                param="offset",
+                f"offset must be a 64-bit int >= 0, got {shown(offset)}", param="offset"
             )
         flag = given.get("include_subscriptions", False)
         if not isinstance(flag, bool):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from .._errors import InvalidParameterError
+from .._inputs import shown
 from .._request import ListQuery, Query
 from ._checkpoint import Checkpoint, checkpoint_path, fingerprint, query_from_json, query_to_json
 from ._parquet import ParquetSink
@@ -64,7 +65,7 @@ class ExportJob:
     ) -> None:
         if fmt not in FORMATS:
             raise InvalidParameterError(
-                f"format must be one of {', '.join(FORMATS)}, got {fmt!r}", param="format"
+                f"format must be one of {', '.join(FORMATS)}, got {shown(fmt)}", param="format"
             )
         size: object = row_group_size
         if isinstance(size, bool) or not isinstance(size, int) or size < 1:
