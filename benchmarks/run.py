@@ -190,6 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"host steal during this scenario: {steal:.0%} of the CPUs' time "
                     "(the hypervisor held the vCPUs back; wall times grow with it)"
                 )
+            elif ticks_before is not None:  # Linux, but the scenario was under a clock tick
+                section.notes.append("host steal during this scenario: too short to measure")
             print()
             print(section.render(), flush=True)
             sections.append(section)
