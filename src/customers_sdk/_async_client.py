@@ -104,7 +104,7 @@ class AsyncCustomersClient(
         return self._read_page(query, exchange, options, concurrency)
 
     async def _send_page(self, query: Query, options: RequestOptions) -> Exchange:
-        return await self._send(self._page_spec(query), options)
+        return await self._send(self._sendable_spec(query), options)
 
     def _read_page(
         self, query: Query, exchange: Exchange, options: RequestOptions, concurrency: int

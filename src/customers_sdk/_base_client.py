@@ -73,6 +73,7 @@ def _check_rate(rate: object) -> None:
 MAX_CURSOR_CHARS = 4096
 """The longest cursor or search token a walk sends on (Stripe's are under 300 characters):
 percent-encoded, even one of 4-byte characters stays under httpx's 64 KiB URL limit."""
+_CURSORS = frozenset({"starting_after", "ending_before", "page"})
 
 
 class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
@@ -187,7 +188,7 @@ class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
         """Refuse now what the first page's call would refuse: an async ``list()`` or
         ``search()`` checks its arguments before anything is awaited, its options too. A
         :class:`Call` checks them as it is made, and making one sends nothing."""
-        Call(self._settings, self._page_spec(query), options)
+        Call(self._settings, self._sendable_spec(query), options)
 
     def _page_spec(self, query: Query) -> RequestSpec:
         dialect = self._settings.dialect
@@ -205,6 +206,18 @@ class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
             if following is not None and (problem := self._unsendable(query, following)):
                 raise invalid_response(response, f"{problem}: the walk stops here")
             return content, following
+
+    def _sendable_spec(self, query: Query) -> RequestSpec:
+        """The request of a page, refused if a cursor in it holds the API key: the check of
+        every page a walk sends, whoever made its query (the caller, a page read, or the sliced
+        walk going on after a slice's last id, which no response's next query says)."""
+        spec = self._page_spec(query)
+        for name, value in spec.params:
+            if name in _CURSORS and self._settings.redact(value) != value:
+                raise InvalidParameterError(
+                    f"{name} holds the API key, which the page's URL would carry", param=name
+                )
+        return spec
 
     def _unsendable(self, query: Query, following: Query) -> str | None:
         """Why the next page's URL cannot carry what the server gave as its cursor or token

@@ -100,7 +100,7 @@ class CustomersClient(
         return self._read_page(query, exchange, options, concurrency)
 
     def _send_page(self, query: Query, options: RequestOptions) -> Exchange:
-        return self._send(self._page_spec(query), options)
+        return self._send(self._sendable_spec(query), options)
 
     def _read_page(
         self, query: Query, exchange: Exchange, options: RequestOptions, concurrency: int

@@ -32,6 +32,7 @@ from customers_sdk import (
     APIError,
     BadRequestError,
     CustomersError,
+    InvalidParameterError,
     RedactedCause,
     ResponseValidationError,
 )
@@ -176,6 +177,33 @@ def test_a_next_page_that_would_carry_the_key_in_its_url_is_not_asked_for(
     assert route.call_count == 1
     assert "HTTP Request: GET" in caplog.text
     assert API_KEY not in caplog.text
+    assert_no_key(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("dialect", "params"),
+    [
+        ("stripe", {"starting_after": API_KEY}),
+        ("stripe", {"ending_before": API_KEY}),
+        ("cursor", {"starting_after": API_KEY}),
+        ("stripe", {"query": "email~'a'", "page": API_KEY}),
+    ],
+    ids=["stripe-after", "stripe-before", "cursor-after", "stripe-search-page"],
+)
+def test_no_page_is_sent_with_the_key_as_its_cursor(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str, params: dict[str, Any]
+) -> None:
+    # Checked as each page is sent, whoever made its query: the caller here; a walk going on
+    # after a slice's last id (which no response's next query says) likewise.
+    route = mock_api.route()
+    driver = unit_driver(drive, dialect)
+    given = dict(params)
+    query = given.pop("query", None)
+    send = driver.first_page if query is None else functools.partial(driver.search, query)
+    with pytest.raises(InvalidParameterError, match="holds the API key") as caught:
+        send(**given)
+    assert caught.value.param == next(iter(given))
+    assert route.call_count == 0
     assert_no_key(caught.value)
 
 
