@@ -125,13 +125,24 @@ class DrivenPage:
         return [c.id for c in self.page.data]
 
     def next_page(self) -> DrivenPage | None:
+        return self._step("next_page")
+
+    def previous_page(self) -> DrivenPage | None:
+        return self._step("previous_page")
+
+    def _step(self, method: str) -> DrivenPage | None:
+        """``page.next_page()`` or ``page.previous_page()``, awaited on the async side."""
         page = self.page
         if isinstance(page, Page):
-            following = page.next_page()
-            return None if following is None else DrivenPage(following, None)
+            found = getattr(page, method)()
+            return None if found is None else DrivenPage(found, None)
         assert self._loop is not None
-        nxt = self._loop.run(page.next_page)
-        return None if nxt is None else DrivenPage(nxt, self._loop)
+        awaited = self._loop.run(getattr(page, method))
+        return None if awaited is None else DrivenPage(awaited, self._loop)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.page.is_empty
 
     def iter_pages(self) -> Iterator[DrivenPage]:
         """This page and the following ones, each fetched only when asked for."""

@@ -110,13 +110,14 @@ class AsyncCustomersClient(
         self, query: Query, exchange: Exchange, options: RequestOptions, concurrency: int
     ) -> AsyncPage[Customer]:
         response, info = exchange
-        content, next_query = self._page_parts(query, response)
+        content, next_query, previous = self._page_parts(query, response)
         return AsyncPage(
             content,
             send=lambda q: self._send_page(q, options),
             read=lambda q, e: self._read_page(q, e, options, concurrency),
             query=query,
             next_query=next_query,
+            previous=previous,
             response_info=info,
             concurrency=concurrency,
             sliced=self._settings.dialect.slices_by_created,

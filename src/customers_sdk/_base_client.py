@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -198,14 +199,15 @@ class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
 
     def _page_parts(
         self, query: Query, response: httpx.Response
-    ) -> tuple[PageContent[Customer], Query | None]:
+    ) -> tuple[PageContent[Customer], Query | None, Callable[[], Query | None]]:
         dialect = self._settings.dialect
         with masking(self._settings.scrub):  # the next query too: a stalled walk quotes ids
             content = dialect.read_page(response, query)
             following = dialect.follow(query, content, response)
             if following is not None and (problem := self._unsendable(query, following)):
                 raise invalid_response(response, f"{problem}: the walk stops here")
-            return content, following
+            # Made only if previous_page() is called: most walks never go back.
+            return content, following, functools.partial(dialect.previous_query, query, content)
 
     def _sendable_spec(self, query: Query) -> RequestSpec:
         """The request of a page, refused if a cursor in it holds the API key: the check of

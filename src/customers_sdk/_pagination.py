@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from ._dialects import PageContent
 from ._dialects._stripe_slices import sliceable
 from ._fetch_ahead import afetch_batches, afetch_window, fetch_window, running_asyncio
+from ._page_exports import PageExports
 from ._request import ListQuery, Query
 from ._sliced_walk import awalk_sliced, walk_sliced
 from ._types import ResponseInfo
@@ -32,7 +33,6 @@ from ._walk_cycles import Lap, after_lap, first_lap
 
 if TYPE_CHECKING:
     import httpx
-    import pandas as pd
 
     from ._models import Pagination
 
@@ -46,7 +46,7 @@ Exchange = tuple["httpx.Response", ResponseInfo]
 """What the request for one page brought back, before its items are read."""
 
 
-class _BasePage(Generic[ItemT, SentT, PageT]):
+class _BasePage(PageExports, Generic[ItemT, SentT, PageT]):
     """Everything about a page that does no I/O. Getting another page takes two steps:
     ``send`` makes the request (the sync client returns its :data:`Exchange`, the async one
     an awaitable of it) and ``read`` builds the page from it. Concurrent walks hold a request
@@ -72,6 +72,7 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
         read: Callable[[Query, Exchange], PageT],
         query: Query,
         next_query: Query | None,
+        previous: Callable[[], Query | None] = lambda: None,
         response_info: ResponseInfo | None = None,
         concurrency: int = 1,
         sliced: bool = False,
@@ -84,11 +85,17 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
         self.response_info = response_info
         self.query = query
         self._next_query = next_query
+        self._previous = previous  # the previous page's query, made when asked for
         self._concurrency = concurrency
         self._sliced = sliced
         self._send = send
         self._read = read
         self._lap: Lap = first_lap(query)
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether this page holds no items (stripe-python's ``is_empty``)."""
+        return not self.data
 
     @property
     def next_page_query(self) -> Query | None:
@@ -154,42 +161,6 @@ class _BasePage(Generic[ItemT, SentT, PageT]):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(items={len(self.data)}, has_more={self.has_more})"
 
-    def _repr_html_(self) -> str:
-        from ._display import page_html
-
-        return page_html(self.data, self.has_more, self.pagination)
-
-    def to_dicts(self) -> list[dict[str, Any]]:
-        """This page's items as JSON-serialisable dicts (``to_dicts(page)`` walks all pages).
-
-        Returns:
-            One dict per item, as :meth:`Customer.to_dict` makes it.
-
-        Example:
-            >>> json.dumps(client.list(limit=10).to_dicts())  # doctest: +SKIP
-        """
-        from ._dataframe import to_dicts
-
-        return to_dicts(self.data)  # type: ignore[arg-type]
-
-    def to_dataframe(self, *, flatten_subscriptions: bool = False) -> pd.DataFrame:
-        """This page's items as a pandas DataFrame (``to_dataframe(page)`` walks all pages).
-
-        Needs the ``pandas`` extra; see :func:`customers_sdk.to_dataframe` for the columns.
-
-        Args:
-            flatten_subscriptions: One row per subscription instead of one per customer.
-
-        Returns:
-            The DataFrame.
-
-        Example:
-            >>> client.list(limit=10).to_dataframe()[["id", "email"]]  # doctest: +SKIP
-        """
-        from ._dataframe import to_dataframe
-
-        return to_dataframe(self.data, flatten_subscriptions=flatten_subscriptions)  # type: ignore[arg-type]
-
 
 class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
     """One page of results; iterate it to walk all results across pages.
@@ -213,6 +184,21 @@ class Page(_BasePage[ItemT, Exchange, "Page[ItemT]"]):
         """
         query = self._next_query
         return None if query is None else self._followed_by(self._read(query, self._send(query)))
+
+    def previous_page(self) -> Page[ItemT] | None:
+        """Fetch the page before this one, as stripe-python's ``previous_page()``: the items
+        just before this page's first (newer ones, on a list sorted newest first), or on the
+        offset API the page at the offset before; ``None`` (and no request) where there is
+        none to ask for (an offset page at 0, an empty page, a search page).
+
+        Returns:
+            The previous page, or None.
+
+        Example:
+            >>> newer = client.list(starting_after="cus_123").previous_page()  # doctest: +SKIP
+        """
+        query = self._previous()
+        return None if query is None else self._read(query, self._send(query))
 
     def iter_pages(self) -> Iterator[Page[ItemT]]:
         """This page, then each following page, fetched as you go.
@@ -309,6 +295,19 @@ class AsyncPage(_BasePage[ItemT, "Awaitable[Exchange]", "AsyncPage[ItemT]"]):
         if query is None:
             return None
         return self._followed_by(self._read(query, await self._send(query)))
+
+    async def previous_page(self) -> AsyncPage[ItemT] | None:
+        """Fetch the page before this one (see :meth:`Page.previous_page`).
+
+        Returns:
+            The previous page, or None.
+
+        Example:
+            >>> page = await client.list(starting_after="cus_123")  # doctest: +SKIP
+            >>> newer = await page.previous_page()  # doctest: +SKIP
+        """
+        query = self._previous()
+        return None if query is None else self._read(query, await self._send(query))
 
     async def iter_pages(self) -> AsyncGenerator[AsyncPage[ItemT], None]:
         """This page, then each following page, fetched as you go.

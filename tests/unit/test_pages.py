@@ -236,6 +236,45 @@ def test_iterating_a_page_object_walks_from_that_page(
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
+def test_previous_page_goes_back_as_stripe_python_s_does(
+    drive: Drive, mock_api: respx.MockRouter, dialect: str
+) -> None:
+    fake = _serve(mock_api, dialect, 7)
+    first = _client(drive, dialect).first_page(limit=3)
+    third = first.next_page()
+    assert third is not None
+    third = third.next_page()
+    assert third is not None
+    assert third.ids == fake.ids[6:]
+    second = third.previous_page()
+    assert second is not None
+    assert second.ids == fake.ids[3:6]
+    back = second.previous_page()
+    assert back is not None
+    assert back.ids == fake.ids[:3]
+    assert not back.is_empty
+    before_first = back.previous_page()
+    if dialect == "offset":  # offset 0: nothing before it, and no request
+        assert before_first is None
+        assert fake.sent("offset") == [None, "3", "6", "3", "0"]
+    else:  # newer customers than the first: none here, asked for as Stripe is asked
+        assert before_first is not None
+        assert before_first.is_empty
+        assert before_first.previous_page() is None  # an empty page: nothing to go by
+        assert fake.sent("ending_before") == [
+            None,
+            None,
+            None,
+            fake.ids[6],
+            fake.ids[3],
+            fake.ids[0],
+        ]
+    assert [request.url.params.get("limit") for request in fake.requests] == ["3"] * len(
+        fake.requests
+    )
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
 def test_auto_paging_iter_walks_from_the_page_as_stripe_python_does(
     drive: Drive, mock_api: respx.MockRouter, dialect: str
 ) -> None:

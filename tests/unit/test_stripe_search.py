@@ -93,6 +93,15 @@ def test_page_resumes_a_search_where_a_previous_page_ended(
     assert [dict(sent).get("page") for sent in _sent(route)] == ["tok_1", "tok_2"]
 
 
+def test_a_search_page_has_no_previous_page(drive: Drive, mock_api: respx.MockRouter) -> None:
+    # Stripe's search pages only go forward (stripe-python's search result has no
+    # previous_page): None, and nothing sent.
+    route = mock_api.get(URL).mock(side_effect=_pages)
+    page = _client(drive).search("name:'x'")
+    assert page.previous_page() is None
+    assert route.call_count == 1
+
+
 def test_search_params_given_as_none_are_not_given(
     drive: Drive, mock_api: respx.MockRouter
 ) -> None:

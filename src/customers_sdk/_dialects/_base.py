@@ -236,6 +236,18 @@ class Dialect:
             return replace(query, ending_before=content.items[0].id)
         return replace(query, starting_after=content.items[-1].id)
 
+    def previous_query(self, query: Query, content: PageContent[Customer]) -> Query | None:
+        """The query for the page before ``content`` (stripe-python's ``previous_page``), or
+        ``None`` where there is none to ask for: an empty page, a search.
+
+        Cursor paging by default: the items just before the first one (``ending_before``),
+        with the same filters; the page after a list's top one asks for customers created
+        since.
+        """
+        if not content.items or not isinstance(query, ListQuery):
+            return None
+        return replace(query, starting_after=None, ending_before=content.items[0].id)
+
     def follow(
         self, query: Query, content: PageContent[Customer], response: httpx.Response
     ) -> Query | None:

@@ -114,6 +114,14 @@ class OffsetDialect(Dialect):
         assert content.pagination is not None  # read_page always sets it for this dialect
         return offset_query(query, content.pagination.offset + len(content.items))
 
+    def previous_query(self, query: Query, content: PageContent[Customer]) -> Query | None:
+        if not isinstance(query, ListQuery) or content.pagination is None:
+            return None
+        start = content.pagination.offset
+        if start <= 0:
+            return None
+        return offset_query(query, max(0, start - (query.limit or content.pagination.limit)))
+
     def stall(
         self, query: Query, content: PageContent[Customer], following: Query | None
     ) -> str | None:
