@@ -7,7 +7,7 @@ import contextlib
 import copy
 import functools
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -74,7 +74,16 @@ def _check_rate(rate: object) -> None:
 MAX_CURSOR_CHARS = 4096
 """The longest cursor or search token a walk sends on (Stripe's are under 300 characters):
 percent-encoded, even one of 4-byte characters stays under httpx's 64 KiB URL limit."""
-_CURSORS = frozenset({"starting_after", "ending_before", "page"})
+_CURSORS = ("starting_after", "ending_before", "page")
+
+
+def _cursors(query: Query) -> Iterator[tuple[str, str]]:
+    # The params a page's URL carries that a server gave (ids, search tokens), under the
+    # names every dialect sends them by.
+    for name in _CURSORS:
+        value = getattr(query, name, None)
+        if isinstance(value, str):
+            yield name, value
 
 
 class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
@@ -213,21 +222,20 @@ class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
         """The request of a page, refused if a cursor in it holds the API key: the check of
         every page a walk sends, whoever made its query (the caller, a page read, or the sliced
         walk going on after a slice's last id, which no response's next query says)."""
-        spec = self._page_spec(query)
-        for name, value in spec.params:
-            if name in _CURSORS and self._settings.redact(value) != value:
+        for name, value in _cursors(query):
+            if self._settings.redact(value) != value:
                 raise InvalidParameterError(
                     f"{name} holds the API key, which the page's URL would carry", param=name
                 )
-        return spec
+        return self._page_spec(query)
 
     def _unsendable(self, query: Query, following: Query) -> str | None:
         """Why the next page's URL cannot carry what the server gave as its cursor or token
         (``None``: it can). httpx logs each URL it requests, and proxies keep them: a server
         echoing the key there must not get it sent."""
-        own = set(self._page_spec(query).params)
-        for name, value in self._page_spec(following).params:
-            if (name, value) in own:
+        own = dict(_cursors(query))
+        for name, value in _cursors(following):
+            if own.get(name) == value:
                 continue
             if len(value) > MAX_CURSOR_CHARS:
                 return (
@@ -297,7 +305,7 @@ class BaseClient(ClientFactories[HttpT, StripeT, OffsetT, CursorT]):
         key = settings.api_key
         if is_given(api_key):
             key = check_api_key(api_key, "api_key")
-            headers = {**headers, "Authorization": f"Bearer {key}"}
+            headers = {**headers, **Settings.auth_header(key)}
         clone = copy.copy(self)
         clone._settings = replace(
             settings,

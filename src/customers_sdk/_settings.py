@@ -84,12 +84,17 @@ class Settings:
     @staticmethod
     def base_headers(api_key: str, extra: Mapping[str, str] | None) -> dict[str, str]:
         headers = {
-            "Authorization": f"Bearer {api_key}",
+            **Settings.auth_header(api_key),
             "Accept": "application/json",
             "User-Agent": _USER_AGENT,
         }
         headers.update(check_headers(extra, "default_headers"))
         return headers
+
+    @staticmethod
+    def auth_header(api_key: str) -> dict[str, str]:
+        """How every dialect sends the key (a client's, or a ``with_options`` copy's)."""
+        return {"Authorization": f"Bearer {api_key}"}
 
     def redact(self, text: str) -> str:
         """``text`` with the API key masked: the one place every error and log line goes
